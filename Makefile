@@ -1,0 +1,62 @@
+# The two commands a newcomer runs: `make demo` and `make test`. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# A throwaway key so `check --deploy` can judge the production settings; never used to serve.
+DEPLOY_CHECK_ENV := DEBUG=false ALLOWED_HOSTS=portal.example.org \
+	SECRET_KEY=deploy-check-only-$(shell date +%s)-not-a-real-key-0123456789abcdefghijklmnop
+
+.PHONY: demo test install install-test lint serve chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/css/portal.css: static/scss/portal.scss node_modules/.installed
+	npm run --silent build:css
+
+install: $(VENV)/.runtime-installed node_modules/.installed static/css/portal.css
+
+install-test: install $(VENV)/.test-installed chromium
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; \
+		fi; \
+	fi
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo_data
+	@echo "Serving the Pacesetter portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install-test lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEPLOY_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules static/css/portal.css staticfiles

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PacesetterConfig(AppConfig):
+    name = "pacesetter"
+    verbose_name = _("People and organisations")

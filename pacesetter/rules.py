@@ -1,0 +1,25 @@
+"""Predicates about who a user is; apps combine them into permissions."""
+
+import rules
+
+from pacesetter.enums import Role
+
+
+@rules.predicate
+def is_applicant(user):
+    return getattr(user, "role", None) == Role.APPLICANT
+
+
+@rules.predicate
+def is_reviewer(user):
+    return getattr(user, "role", None) == Role.REVIEWER
+
+
+@rules.predicate
+def is_programme_manager(user):
+    return getattr(user, "role", None) == Role.PROGRAMME_MANAGER
+
+
+@rules.predicate
+def chairs_a_panel(user):
+    return bool(user.is_authenticated and user.chaired_rounds.exists())

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from pacesetter import forms, views
+
+auth_overrides = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=forms.SignInForm),
+        name="login",
+    ),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=forms.PasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=forms.SetPasswordForm),
+        name="password_reset_confirm",
+    ),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    *auth_overrides,
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("schemes.urls")),
+    path("", include("criteria.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SchemesConfig(AppConfig):
+    name = "schemes"
+    verbose_name = _("Rounds and applications")

@@ -1,0 +1,49 @@
+"""Choices for rounds, applications and budgets."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoundState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    IN_REVIEW = "in_review", _("In review")
+    DECIDED = "decided", _("Decided")
+    ARCHIVED = "archived", _("Archived")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CLARIFICATION = "clarification", _("Returned for clarification")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    DEFERRED = "deferred", _("Deferred")
+
+
+class QuestionKind(models.TextChoices):
+    """What a question of the form collects; most are free text."""
+
+    TEXT = "text", _("Free text")
+    ORGANISATION = "organisation", _("Applying organisation")
+    TITLE = "title", _("Scheme title")
+    BUDGET = "budget", _("Allocation requested (budget)")
+    START_DATE = "start_date", _("Start date")
+    DURATION = "duration", _("Duration")
+
+
+class BudgetCategory(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    NON_STAFF = "non_staff", _("Non-staff")
+    EVALUATION = "evaluation", _("Evaluation")
+    OVERHEADS = "overheads", _("Overheads")
+    OTHER = "other", _("Other")
+
+
+# What a percentage line is a percentage of: every costed line of its year, or one category's.
+PERCENTAGE_OF_YEAR = "year"
+PERCENTAGE_BASE_CHOICES = [(PERCENTAGE_OF_YEAR, _("All costed lines of the year"))] + [
+    (value, label) for value, label in BudgetCategory.choices
+]

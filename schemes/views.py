@@ -1,0 +1,95 @@
+"""Pages for browsing rounds and reading applications."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from schemes.models import (
+    Application,
+    Question,
+    Round,
+    Section,
+    StrategicComponent,
+    StrategicFramework,
+)
+
+
+@login_required
+def round_list(request):
+    rounds = Round.objects.visible_to(request.user).select_related("criteria_set", "question_set")
+    return render(request, "schemes/round/list.html", {"rounds": rounds})
+
+
+def frameworks_with_components(round):
+    return round.frameworks.prefetch_related(
+        Prefetch("components", queryset=StrategicComponent.objects.order_by("number"))
+    ).order_by("order")
+
+
+@login_required
+def round_detail(request, code):
+    round = get_object_or_404(
+        Round.objects.visible_to(request.user).select_related(
+            "criteria_set", "question_set", "panel_chair"
+        ),
+        code=code,
+    )
+    sections = round.question_set.sections.prefetch_related(
+        Prefetch("questions", queryset=Question.objects.order_by("number"))
+    ).order_by("number")
+    applications = (
+        Application.objects.visible_to(request.user)
+        .filter(round=round)
+        .select_related("organisation")
+    )
+    return render(
+        request,
+        "schemes/round/detail.html",
+        {
+            "round": round,
+            "sections": sections,
+            "frameworks": frameworks_with_components(round),
+            "shares": round.indicative_shares.select_related("organisation"),
+            "applications": applications,
+        },
+    )
+
+
+@login_required
+def application_detail(request, reference):
+    application = get_object_or_404(
+        Application.objects.visible_to(request.user)
+        .select_related("round", "round__question_set", "organisation")
+        .prefetch_related("answers", "budget_lines", "other_funding", "components"),
+        reference=reference,
+    )
+    answers = {answer.question_id: answer for answer in application.answers.all()}
+    sections = (
+        Section.objects.filter(question_set=application.round.question_set_id)
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("number")))
+        .order_by("number")
+    )
+    form = [
+        {
+            "section": section,
+            "questions": [
+                {"question": question, "answer": answers.get(question.pk)}
+                for question in section.questions.all()
+            ],
+        }
+        for section in sections
+    ]
+    ticked = {component.pk for component in application.components.all()}
+    return render(
+        request,
+        "schemes/application/detail.html",
+        {
+            "application": application,
+            "form": form,
+            "totals": application.totals(),
+            "other_funding": application.other_funding.all(),
+            "frameworks": frameworks_with_components(application.round),
+            "ticked": ticked,
+            "framework_count": StrategicFramework.objects.filter(rounds=application.round).count(),
+        },
+    )
