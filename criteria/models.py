@@ -114,11 +114,15 @@ class Criterion(models.Model):
     class Meta:
         ordering = ["criteria_set", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["criteria_set", "label"], name="unique_criterion_label"),
+            models.UniqueConstraint(
+                fields=["criteria_set", "label"], name="unique_criterion_label"
+            ),
             models.UniqueConstraint(
                 fields=["criteria_set", "position"], name="unique_criterion_position"
             ),
-            models.CheckConstraint(condition=models.Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0), name="criterion_weight_positive"
+            ),
         ]
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
@@ -143,7 +147,10 @@ class CriteriaSource(models.Model):
     """A document the criteria are based on."""
 
     criteria_set = models.ForeignKey(
-        CriteriaSet, on_delete=models.CASCADE, related_name="sources", verbose_name=_("criteria set")
+        CriteriaSet,
+        on_delete=models.CASCADE,
+        related_name="sources",
+        verbose_name=_("criteria set"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("text"))

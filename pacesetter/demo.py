@@ -13,7 +13,7 @@ from pacesetter.models import Organisation, User
 from schemes.enums import RoundState
 from schemes.models import IndicativeShare, QuestionSet, Round, StrategicFramework
 
-DEMO_PASSWORD = "pacesetter-demo"
+DEMO_PASSWORD = "pacesetter-demo"  # noqa: S105 - demo data only, published in the README
 DEMO_ROUND_CODE = "2027-29"
 DEMO_ROUND_OPEN_FOR = datetime.timedelta(weeks=8)
 

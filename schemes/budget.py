@@ -123,7 +123,9 @@ def year_totals(year: int, lines: list[CostedLine]) -> YearTotals:
     )
 
 
-def budget_totals(lines: Iterable[CostedLine], other_funding: Iterable[Funding] = ()) -> BudgetTotals:
+def budget_totals(
+    lines: Iterable[CostedLine], other_funding: Iterable[Funding] = ()
+) -> BudgetTotals:
     """Work out every total of a budget from its lines and its other funding."""
     by_year: dict[int, list[CostedLine]] = {}
     for line in lines:

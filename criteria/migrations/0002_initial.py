@@ -6,62 +6,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('criteria', '0001_initial'),
+        ("criteria", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalcriteriaset',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalcriteriaset",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcriterion',
-            name='criteria_set',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='criteria.criteriaset', verbose_name='criteria set'),
+            model_name="historicalcriterion",
+            name="criteria_set",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="criteria.criteriaset",
+                verbose_name="criteria set",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcriterion',
-            name='group',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='criteria.criteriongroup', verbose_name='group'),
+            model_name="historicalcriterion",
+            name="group",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="criteria.criteriongroup",
+                verbose_name="group",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcriterion',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalcriterion",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='scalepoint',
-            name='criteria_set',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scale_points', to='criteria.criteriaset', verbose_name='criteria set'),
+            model_name="scalepoint",
+            name="criteria_set",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="scale_points",
+                to="criteria.criteriaset",
+                verbose_name="criteria set",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criteriasource',
-            constraint=models.UniqueConstraint(fields=('criteria_set', 'number'), name='unique_source_number'),
+            model_name="criteriasource",
+            constraint=models.UniqueConstraint(
+                fields=("criteria_set", "number"), name="unique_source_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criteriongroup',
-            constraint=models.UniqueConstraint(fields=('criteria_set', 'number'), name='unique_group_number'),
+            model_name="criteriongroup",
+            constraint=models.UniqueConstraint(
+                fields=("criteria_set", "number"), name="unique_group_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('criteria_set', 'label'), name='unique_criterion_label'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(
+                fields=("criteria_set", "label"), name="unique_criterion_label"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('criteria_set', 'position'), name='unique_criterion_position'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(
+                fields=("criteria_set", "position"), name="unique_criterion_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gt', 0)), name='criterion_weight_positive'),
+            model_name="criterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gt", 0)), name="criterion_weight_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scalepoint',
-            constraint=models.UniqueConstraint(fields=('criteria_set', 'value'), name='unique_scale_value'),
+            model_name="scalepoint",
+            constraint=models.UniqueConstraint(
+                fields=("criteria_set", "value"), name="unique_scale_value"
+            ),
         ),
     ]

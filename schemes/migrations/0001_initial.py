@@ -8,387 +8,1276 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('criteria', '0001_initial'),
-        ('pacesetter', '0001_initial'),
+        ("criteria", "0001_initial"),
+        ("pacesetter", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(help_text='Position on the form, counted across the whole question set.', verbose_name='number')),
-                ('label', models.TextField(verbose_name='label')),
-                ('guidance', models.TextField(blank=True, verbose_name='guidance')),
-                ('kind', models.CharField(choices=[('text', 'Free text'), ('organisation', 'Applying organisation'), ('title', 'Scheme title'), ('budget', 'Allocation requested (budget)'), ('start_date', 'Start date'), ('duration', 'Duration')], default='text', max_length=20, verbose_name='kind')),
-                ('word_limit', models.PositiveIntegerField(blank=True, help_text='The form\'s stated limit as words, e.g. "no more than half a page" as 250.', null=True, verbose_name='word limit')),
-                ('required', models.BooleanField(default=True, verbose_name='required')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        help_text="Position on the form, counted across the whole question set.",
+                        verbose_name="number",
+                    ),
+                ),
+                ("label", models.TextField(verbose_name="label")),
+                ("guidance", models.TextField(blank=True, verbose_name="guidance")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("text", "Free text"),
+                            ("organisation", "Applying organisation"),
+                            ("title", "Scheme title"),
+                            ("budget", "Allocation requested (budget)"),
+                            ("start_date", "Start date"),
+                            ("duration", "Duration"),
+                        ],
+                        default="text",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "word_limit",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text='The form\'s stated limit as words, e.g. "no more than half a page" as 250.',
+                        null=True,
+                        verbose_name="word limit",
+                    ),
+                ),
+                ("required", models.BooleanField(default=True, verbose_name="required")),
             ],
             options={
-                'verbose_name': 'question',
-                'verbose_name_plural': 'questions',
-                'ordering': ['section__question_set', 'section__number', 'number'],
+                "verbose_name": "question",
+                "verbose_name_plural": "questions",
+                "ordering": ["section__question_set", "section__number", "number"],
             },
         ),
         migrations.CreateModel(
-            name='QuestionSet',
+            name="QuestionSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('tick_matrix_heading', models.TextField(blank=True, help_text='The instruction printed above the strategic-component tick matrix.', verbose_name='tick matrix heading')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "tick_matrix_heading",
+                    models.TextField(
+                        blank=True,
+                        help_text="The instruction printed above the strategic-component tick matrix.",
+                        verbose_name="tick matrix heading",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'question set',
-                'verbose_name_plural': 'question sets',
-                'ordering': ['code'],
+                "verbose_name": "question set",
+                "verbose_name_plural": "question sets",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='StrategicComponent',
+            name="StrategicComponent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('text', models.CharField(max_length=300, verbose_name='text')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("text", models.CharField(max_length=300, verbose_name="text")),
             ],
             options={
-                'verbose_name': 'strategic component',
-                'verbose_name_plural': 'strategic components',
-                'ordering': ['framework__order', 'number'],
+                "verbose_name": "strategic component",
+                "verbose_name_plural": "strategic components",
+                "ordering": ["framework__order", "number"],
             },
         ),
         migrations.CreateModel(
-            name='StrategicFramework',
+            name="StrategicFramework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'strategic framework',
-                'verbose_name_plural': 'strategic frameworks',
-                'ordering': ['order', 'name'],
+                "verbose_name": "strategic framework",
+                "verbose_name_plural": "strategic frameworks",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=30, unique=True, verbose_name='reference')),
-                ('title', models.CharField(max_length=300, verbose_name='scheme title')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('clarification', 'Returned for clarification'), ('withdrawn', 'Withdrawn'), ('approved', 'Approved'), ('declined', 'Declined'), ('deferred', 'Deferred')], default='draft', max_length=20, verbose_name='status')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('duration_months', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='duration (months)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save, to refuse stale edits.', verbose_name='version')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='pacesetter.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(max_length=30, unique=True, verbose_name="reference"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="scheme title")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("clarification", "Returned for clarification"),
+                            ("withdrawn", "Withdrawn"),
+                            ("approved", "Approved"),
+                            ("declined", "Declined"),
+                            ("deferred", "Deferred"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start date")),
+                (
+                    "duration_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="duration (months)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save, to refuse stale edits.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="pacesetter.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application',
-                'verbose_name_plural': 'applications',
-                'ordering': ['reference'],
+                "verbose_name": "application",
+                "verbose_name_plural": "applications",
+                "ordering": ["reference"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalBudgetLine',
+            name="HistoricalBudgetLine",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='year')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('category', models.CharField(choices=[('staff', 'Staff'), ('non_staff', 'Non-staff'), ('evaluation', 'Evaluation'), ('overheads', 'Overheads'), ('other', 'Other')], max_length=20, verbose_name='category')),
-                ('description', models.CharField(max_length=300, verbose_name='description')),
-                ('quantity', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='quantity')),
-                ('unit_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000000)], verbose_name='unit cost (£)')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000000)], verbose_name='fixed amount (£)')),
-                ('percentage', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='percentage')),
-                ('percentage_of', models.CharField(blank=True, choices=[('year', 'All costed lines of the year'), ('staff', 'Staff'), ('non_staff', 'Non-staff'), ('evaluation', 'Evaluation'), ('overheads', 'Overheads'), ('other', 'Other')], max_length=20, verbose_name='percentage of')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schemes.application', verbose_name='application')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("staff", "Staff"),
+                            ("non_staff", "Non-staff"),
+                            ("evaluation", "Evaluation"),
+                            ("overheads", "Overheads"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                ("description", models.CharField(max_length=300, verbose_name="description")),
+                (
+                    "quantity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="quantity",
+                    ),
+                ),
+                (
+                    "unit_cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100000000),
+                        ],
+                        verbose_name="unit cost (£)",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100000000),
+                        ],
+                        verbose_name="fixed amount (£)",
+                    ),
+                ),
+                (
+                    "percentage",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="percentage",
+                    ),
+                ),
+                (
+                    "percentage_of",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("year", "All costed lines of the year"),
+                            ("staff", "Staff"),
+                            ("non_staff", "Non-staff"),
+                            ("evaluation", "Evaluation"),
+                            ("overheads", "Overheads"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="percentage of",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schemes.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical budget line',
-                'verbose_name_plural': 'historical budget lines',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical budget line",
+                "verbose_name_plural": "historical budget lines",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOtherFunding',
+            name="HistoricalOtherFunding",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000000)], verbose_name='amount (£)')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schemes.application', verbose_name='application')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100000000),
+                        ],
+                        verbose_name="amount (£)",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schemes.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical other funding',
-                'verbose_name_plural': 'historical other funding',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical other funding",
+                "verbose_name_plural": "historical other funding",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAnswer',
+            name="HistoricalAnswer",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('text', models.TextField(blank=True, verbose_name='answer')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schemes.application', verbose_name='application')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schemes.question', verbose_name='question')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="answer")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schemes.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schemes.question",
+                        verbose_name="question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical answer',
-                'verbose_name_plural': 'historical answers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical answer",
+                "verbose_name_plural": "historical answers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRound',
+            name="HistoricalRound",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Short code such as 2020-22.', max_length=20, verbose_name='code')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='name')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('closed', 'Closed'), ('in_review', 'In review'), ('decided', 'Decided'), ('archived', 'Archived')], default='draft', max_length=20, verbose_name='state')),
-                ('opens_at', models.DateTimeField(verbose_name='opens at')),
-                ('closes_at', models.DateTimeField(verbose_name='closes at')),
-                ('earliest_start_date', models.DateField(blank=True, null=True, verbose_name='earliest scheme start date')),
-                ('latest_start_date', models.DateField(blank=True, null=True, verbose_name='latest scheme start date')),
-                ('max_duration_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='maximum scheme duration (months)')),
-                ('envelope_total', models.DecimalField(blank=True, decimal_places=2, help_text='The total money available to the round, in pounds.', max_digits=14, null=True, verbose_name='envelope')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('criteria_set', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='criteria.criteriaset', verbose_name='criteria set')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('panel_chair', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='panel chair')),
-                ('question_set', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schemes.questionset', verbose_name='question set')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Short code such as 2020-22.", max_length=20, verbose_name="code"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="name")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("open", "Open"),
+                            ("closed", "Closed"),
+                            ("in_review", "In review"),
+                            ("decided", "Decided"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("opens_at", models.DateTimeField(verbose_name="opens at")),
+                ("closes_at", models.DateTimeField(verbose_name="closes at")),
+                (
+                    "earliest_start_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="earliest scheme start date"
+                    ),
+                ),
+                (
+                    "latest_start_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="latest scheme start date"
+                    ),
+                ),
+                (
+                    "max_duration_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="maximum scheme duration (months)"
+                    ),
+                ),
+                (
+                    "envelope_total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="The total money available to the round, in pounds.",
+                        max_digits=14,
+                        null=True,
+                        verbose_name="envelope",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "criteria_set",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="criteria.criteriaset",
+                        verbose_name="criteria set",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "panel_chair",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="panel chair",
+                    ),
+                ),
+                (
+                    "question_set",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schemes.questionset",
+                        verbose_name="question set",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical funding round',
-                'verbose_name_plural': 'historical funding rounds',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical funding round",
+                "verbose_name_plural": "historical funding rounds",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Round',
+            name="Round",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Short code such as 2020-22.', max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('closed', 'Closed'), ('in_review', 'In review'), ('decided', 'Decided'), ('archived', 'Archived')], default='draft', max_length=20, verbose_name='state')),
-                ('opens_at', models.DateTimeField(verbose_name='opens at')),
-                ('closes_at', models.DateTimeField(verbose_name='closes at')),
-                ('earliest_start_date', models.DateField(blank=True, null=True, verbose_name='earliest scheme start date')),
-                ('latest_start_date', models.DateField(blank=True, null=True, verbose_name='latest scheme start date')),
-                ('max_duration_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='maximum scheme duration (months)')),
-                ('envelope_total', models.DecimalField(blank=True, decimal_places=2, help_text='The total money available to the round, in pounds.', max_digits=14, null=True, verbose_name='envelope')),
-                ('criteria_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rounds', to='criteria.criteriaset', verbose_name='criteria set')),
-                ('panel_chair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='chaired_rounds', to=settings.AUTH_USER_MODEL, verbose_name='panel chair')),
-                ('question_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rounds', to='schemes.questionset', verbose_name='question set')),
-                ('frameworks', models.ManyToManyField(blank=True, related_name='rounds', to='schemes.strategicframework', verbose_name='tick-matrix frameworks')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Short code such as 2020-22.",
+                        max_length=20,
+                        unique=True,
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("open", "Open"),
+                            ("closed", "Closed"),
+                            ("in_review", "In review"),
+                            ("decided", "Decided"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("opens_at", models.DateTimeField(verbose_name="opens at")),
+                ("closes_at", models.DateTimeField(verbose_name="closes at")),
+                (
+                    "earliest_start_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="earliest scheme start date"
+                    ),
+                ),
+                (
+                    "latest_start_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="latest scheme start date"
+                    ),
+                ),
+                (
+                    "max_duration_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="maximum scheme duration (months)"
+                    ),
+                ),
+                (
+                    "envelope_total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="The total money available to the round, in pounds.",
+                        max_digits=14,
+                        null=True,
+                        verbose_name="envelope",
+                    ),
+                ),
+                (
+                    "criteria_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rounds",
+                        to="criteria.criteriaset",
+                        verbose_name="criteria set",
+                    ),
+                ),
+                (
+                    "panel_chair",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="chaired_rounds",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="panel chair",
+                    ),
+                ),
+                (
+                    "question_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rounds",
+                        to="schemes.questionset",
+                        verbose_name="question set",
+                    ),
+                ),
+                (
+                    "frameworks",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="rounds",
+                        to="schemes.strategicframework",
+                        verbose_name="tick-matrix frameworks",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'funding round',
-                'verbose_name_plural': 'funding rounds',
-                'ordering': ['-opens_at'],
+                "verbose_name": "funding round",
+                "verbose_name_plural": "funding rounds",
+                "ordering": ["-opens_at"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalApplication',
+            name="HistoricalApplication",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('reference', models.CharField(db_index=True, max_length=30, verbose_name='reference')),
-                ('title', models.CharField(max_length=300, verbose_name='scheme title')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('clarification', 'Returned for clarification'), ('withdrawn', 'Withdrawn'), ('approved', 'Approved'), ('declined', 'Declined'), ('deferred', 'Deferred')], default='draft', max_length=20, verbose_name='status')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('duration_months', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='duration (months)')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='last changed')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save, to refuse stale edits.', verbose_name='version')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pacesetter.organisation', verbose_name='organisation')),
-                ('round', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schemes.round', verbose_name='round')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(db_index=True, max_length=30, verbose_name="reference"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="scheme title")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("clarification", "Returned for clarification"),
+                            ("withdrawn", "Withdrawn"),
+                            ("approved", "Approved"),
+                            ("declined", "Declined"),
+                            ("deferred", "Deferred"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start date")),
+                (
+                    "duration_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="duration (months)",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="last changed"),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save, to refuse stale edits.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pacesetter.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schemes.round",
+                        verbose_name="round",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical application',
-                'verbose_name_plural': 'historical applications',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical application",
+                "verbose_name_plural": "historical applications",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='application',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='schemes.round', verbose_name='round'),
+            model_name="application",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="schemes.round",
+                verbose_name="round",
+            ),
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('question_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='schemes.questionset', verbose_name='question set')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "question_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="schemes.questionset",
+                        verbose_name="question set",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'section',
-                'verbose_name_plural': 'sections',
-                'ordering': ['question_set', 'number'],
+                "verbose_name": "section",
+                "verbose_name_plural": "sections",
+                "ordering": ["question_set", "number"],
             },
         ),
         migrations.AddField(
-            model_name='question',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='schemes.section', verbose_name='section'),
+            model_name="question",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="questions",
+                to="schemes.section",
+                verbose_name="section",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalApplication_components',
+            name="HistoricalApplication_components",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schemes.application')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='schemes.historicalapplication')),
-                ('strategiccomponent', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schemes.strategiccomponent')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schemes.application",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="schemes.historicalapplication",
+                    ),
+                ),
+                (
+                    "strategiccomponent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schemes.strategiccomponent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalApplication_components',
+                "verbose_name": "HistoricalApplication_components",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='application',
-            name='components',
-            field=models.ManyToManyField(blank=True, related_name='applications', to='schemes.strategiccomponent', verbose_name='strategic components'),
+            model_name="application",
+            name="components",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="applications",
+                to="schemes.strategiccomponent",
+                verbose_name="strategic components",
+            ),
         ),
         migrations.AddField(
-            model_name='strategiccomponent',
-            name='framework',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='components', to='schemes.strategicframework', verbose_name='framework'),
+            model_name="strategiccomponent",
+            name="framework",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="components",
+                to="schemes.strategicframework",
+                verbose_name="framework",
+            ),
         ),
         migrations.CreateModel(
-            name='BudgetLine',
+            name="BudgetLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='year')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('category', models.CharField(choices=[('staff', 'Staff'), ('non_staff', 'Non-staff'), ('evaluation', 'Evaluation'), ('overheads', 'Overheads'), ('other', 'Other')], max_length=20, verbose_name='category')),
-                ('description', models.CharField(max_length=300, verbose_name='description')),
-                ('quantity', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='quantity')),
-                ('unit_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000000)], verbose_name='unit cost (£)')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000000)], verbose_name='fixed amount (£)')),
-                ('percentage', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='percentage')),
-                ('percentage_of', models.CharField(blank=True, choices=[('year', 'All costed lines of the year'), ('staff', 'Staff'), ('non_staff', 'Non-staff'), ('evaluation', 'Evaluation'), ('overheads', 'Overheads'), ('other', 'Other')], max_length=20, verbose_name='percentage of')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='budget_lines', to='schemes.application', verbose_name='application')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("staff", "Staff"),
+                            ("non_staff", "Non-staff"),
+                            ("evaluation", "Evaluation"),
+                            ("overheads", "Overheads"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                ("description", models.CharField(max_length=300, verbose_name="description")),
+                (
+                    "quantity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="quantity",
+                    ),
+                ),
+                (
+                    "unit_cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100000000),
+                        ],
+                        verbose_name="unit cost (£)",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100000000),
+                        ],
+                        verbose_name="fixed amount (£)",
+                    ),
+                ),
+                (
+                    "percentage",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="percentage",
+                    ),
+                ),
+                (
+                    "percentage_of",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("year", "All costed lines of the year"),
+                            ("staff", "Staff"),
+                            ("non_staff", "Non-staff"),
+                            ("evaluation", "Evaluation"),
+                            ("overheads", "Overheads"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="percentage of",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="budget_lines",
+                        to="schemes.application",
+                        verbose_name="application",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'budget line',
-                'verbose_name_plural': 'budget lines',
-                'ordering': ['application', 'year', 'order', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('amount__isnull', True), ('percentage__isnull', True), ('quantity__isnull', False), ('unit_cost__isnull', False)), models.Q(('amount__isnull', False), ('percentage__isnull', True), ('quantity__isnull', True), ('unit_cost__isnull', True)), models.Q(('amount__isnull', True), ('percentage__isnull', False), ('quantity__isnull', True), ('unit_cost__isnull', True)), _connector='OR'), name='budget_line_costed_one_way'), models.CheckConstraint(condition=models.Q(('amount__isnull', True), ('amount__gte', 0), _connector='OR'), name='budget_amount_not_negative'), models.CheckConstraint(condition=models.Q(('unit_cost__isnull', True), ('unit_cost__gte', 0), _connector='OR'), name='budget_unit_cost_not_negative'), models.CheckConstraint(condition=models.Q(('percentage__isnull', True), models.Q(('percentage__gte', 0), ('percentage__lte', 100)), _connector='OR'), name='budget_percentage_in_range')],
+                "verbose_name": "budget line",
+                "verbose_name_plural": "budget lines",
+                "ordering": ["application", "year", "order", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("amount__isnull", True),
+                                ("percentage__isnull", True),
+                                ("quantity__isnull", False),
+                                ("unit_cost__isnull", False),
+                            ),
+                            models.Q(
+                                ("amount__isnull", False),
+                                ("percentage__isnull", True),
+                                ("quantity__isnull", True),
+                                ("unit_cost__isnull", True),
+                            ),
+                            models.Q(
+                                ("amount__isnull", True),
+                                ("percentage__isnull", False),
+                                ("quantity__isnull", True),
+                                ("unit_cost__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="budget_line_costed_one_way",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("amount__isnull", True), ("amount__gte", 0), _connector="OR"
+                        ),
+                        name="budget_amount_not_negative",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("unit_cost__isnull", True), ("unit_cost__gte", 0), _connector="OR"
+                        ),
+                        name="budget_unit_cost_not_negative",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("percentage__isnull", True),
+                            models.Q(("percentage__gte", 0), ("percentage__lte", 100)),
+                            _connector="OR",
+                        ),
+                        name="budget_percentage_in_range",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OtherFunding',
+            name="OtherFunding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100000000)], verbose_name='amount (£)')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='other_funding', to='schemes.application', verbose_name='application')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100000000),
+                        ],
+                        verbose_name="amount (£)",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="other_funding",
+                        to="schemes.application",
+                        verbose_name="application",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'other funding',
-                'verbose_name_plural': 'other funding',
-                'ordering': ['application', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='other_funding_not_negative')],
+                "verbose_name": "other funding",
+                "verbose_name_plural": "other funding",
+                "ordering": ["application", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gte", 0)), name="other_funding_not_negative"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True, verbose_name='answer')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='schemes.application', verbose_name='application')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schemes.question', verbose_name='question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="answer")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="schemes.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schemes.question",
+                        verbose_name="question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'answer',
-                'verbose_name_plural': 'answers',
-                'ordering': ['application', 'question__section__number', 'question__number'],
-                'constraints': [models.UniqueConstraint(fields=('application', 'question'), name='one_answer_per_question')],
+                "verbose_name": "answer",
+                "verbose_name_plural": "answers",
+                "ordering": ["application", "question__section__number", "question__number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("application", "question"), name="one_answer_per_question"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IndicativeShare',
+            name="IndicativeShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='pacesetter.organisation', verbose_name='organisation')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicative_shares', to='schemes.round', verbose_name='round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="pacesetter.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicative_shares",
+                        to="schemes.round",
+                        verbose_name="round",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicative share',
-                'verbose_name_plural': 'indicative shares',
-                'ordering': ['round', 'organisation__name'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'organisation'), name='unique_share'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='share_not_negative')],
+                "verbose_name": "indicative share",
+                "verbose_name_plural": "indicative shares",
+                "ordering": ["round", "organisation__name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("round", "organisation"), name="unique_share"),
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gte", 0)), name="share_not_negative"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('question_set', 'number'), name='unique_section_number'),
+            model_name="section",
+            constraint=models.UniqueConstraint(
+                fields=("question_set", "number"), name="unique_section_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(fields=('section', 'number'), name='unique_question_number'),
+            model_name="question",
+            constraint=models.UniqueConstraint(
+                fields=("section", "number"), name="unique_question_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strategiccomponent',
-            constraint=models.UniqueConstraint(fields=('framework', 'number'), name='unique_component_number'),
+            model_name="strategiccomponent",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "number"), name="unique_component_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='round',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='round_closes_after_it_opens'),
+            model_name="round",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_at__gt", models.F("opens_at"))),
+                name="round_closes_after_it_opens",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='round',
-            constraint=models.CheckConstraint(condition=models.Q(('envelope_total__isnull', True), ('envelope_total__gte', 0), _connector='OR'), name='round_envelope_not_negative'),
+            model_name="round",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("envelope_total__isnull", True), ("envelope_total__gte", 0), _connector="OR"
+                ),
+                name="round_envelope_not_negative",
+            ),
         ),
     ]

@@ -125,7 +125,9 @@ class Answer(models.Model):
     class Meta:
         ordering = ["application", "question__section__number", "question__number"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "question"], name="one_answer_per_question")
+            models.UniqueConstraint(
+                fields=["application", "question"], name="one_answer_per_question"
+            )
         ]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
@@ -212,7 +214,8 @@ class BudgetLine(models.Model):
                 name="budget_line_costed_one_way",
             ),
             models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="budget_amount_not_negative"
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="budget_amount_not_negative",
             ),
             models.CheckConstraint(
                 condition=Q(unit_cost__isnull=True) | Q(unit_cost__gte=0),

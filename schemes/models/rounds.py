@@ -40,7 +40,10 @@ class QuestionSet(models.Model):
 
 class Section(models.Model):
     question_set = models.ForeignKey(
-        QuestionSet, on_delete=models.CASCADE, related_name="sections", verbose_name=_("question set")
+        QuestionSet,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("question set"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
@@ -169,9 +172,7 @@ class Round(models.Model):
     )
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
-    earliest_start_date = models.DateField(
-        _("earliest scheme start date"), null=True, blank=True
-    )
+    earliest_start_date = models.DateField(_("earliest scheme start date"), null=True, blank=True)
     latest_start_date = models.DateField(_("latest scheme start date"), null=True, blank=True)
     max_duration_months = models.PositiveSmallIntegerField(
         _("maximum scheme duration (months)"), null=True, blank=True

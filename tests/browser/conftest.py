@@ -1,0 +1,71 @@
+"""Browser tests: Debian's Chromium driven by Playwright, with an axe-core audit per page."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from pacesetter.demo import DEMO_PASSWORD, load_demo_data
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM}: run `make test`.")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected as a script; the portal's CSP would rightly refuse it.
+    return {**browser_context_args, "bypass_csp": True, "locale": "en-GB"}
+
+
+@pytest.fixture
+def demo(transactional_db, live_server):
+    """Load the demo data into the live server's database; return the server's URL."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        load_demo_data()
+    return live_server.url
+
+
+def assert_accessible(page):
+    """Run axe-core on the page as it stands and fail with every violation listed."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    violations = [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "nodes": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in result["violations"]
+    ]
+    assert violations == [], f"axe violations on {page.url}:\n{json.dumps(violations, indent=2)}"
+
+
+def sign_in(page, base_url, email):
+    page.goto(f"{base_url}/accounts/login/")
+    assert_accessible(page)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
