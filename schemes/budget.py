@@ -9,18 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Protocol
 
+from pacesetter.money import round_penny
 from schemes.enums import PERCENTAGE_OF_YEAR
 
-PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
-
-
-def round_penny(value: Decimal) -> Decimal:
-    """Round to the penny, half up (the convention of a hand-checked costing)."""
-    return Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
 class CostedLine(Protocol):

@@ -6,7 +6,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schemes.budget import budget_totals, round_penny
+from pacesetter.money import round_penny
+from schemes.budget import budget_totals
 from schemes.enums import PERCENTAGE_OF_YEAR
 
 

@@ -268,3 +268,23 @@ def test_application_page_query_count_is_flat_as_answers_and_budget_lines_grow(
         client.get(application.get_absolute_url())
 
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.parametrize("email", ["manager@example.org", "applicant.cav@example.org"])
+def test_home_page_query_count_is_flat_as_rounds_and_applications_grow(
+    signed_in, demo_user, email, django_assert_max_num_queries
+):
+    from pacesetter.models import Organisation
+    from tests.factories import ApplicationFactory, RoundFactory
+
+    client = signed_in(email)
+    client.get("/")
+    with django_assert_max_num_queries(15) as small:
+        client.get("/")
+    board = Organisation.objects.get(code="CAV")
+    for _ in range(5):
+        ApplicationFactory.create_batch(6, round=RoundFactory(), organisation=board)
+    with django_assert_max_num_queries(15) as large:
+        client.get("/")
+
+    assert len(large.captured_queries) == len(small.captured_queries)

@@ -50,6 +50,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class CriteriaSetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CriteriaSet
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"test-{n}")
     title = factory.Sequence(lambda n: f"Test criteria {n}")
