@@ -23,6 +23,10 @@ class ApplicationStatus(models.TextChoices):
     DEFERRED = "deferred", _("Deferred")
 
 
+# An applicant may change an application's content only in these statuses.
+EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.CLARIFICATION)
+
+
 class QuestionKind(models.TextChoices):
     """What a question of the form collects; most are free text."""
 
@@ -47,3 +51,9 @@ PERCENTAGE_OF_YEAR = "year"
 PERCENTAGE_BASE_CHOICES = [(PERCENTAGE_OF_YEAR, _("All costed lines of the year"))] + [
     (value, label) for value, label in BudgetCategory.choices
 ]
+
+
+class AttachmentKind(models.TextChoices):
+    PLAN_ON_A_PAGE = "plan_on_a_page", _("Plan on a page")
+    LOGIC_MODEL = "logic_model", _("Logic model")
+    EVALUATION_PLAN = "evaluation_plan", _("Evaluation plan")

@@ -7,7 +7,7 @@ Each permission here has a twin scoped queryset (`Round.objects.visible_to`,
 import rules
 
 from pacesetter.rules import is_applicant, is_programme_manager
-from schemes.enums import RoundState
+from schemes.enums import EDITABLE_STATUSES, RoundState
 
 
 @rules.predicate
@@ -24,8 +24,33 @@ def round_is_published(user, round):
     return round is not None and round.state != RoundState.DRAFT
 
 
+@rules.predicate
+def application_is_editable(user, application):
+    return application is not None and application.status in EDITABLE_STATUSES
+
+
+@rules.predicate
+def round_accepts_new_applications(user, round):
+    return (
+        round is not None
+        and user.organisation_id is not None
+        and round.accepts_submissions_from(user.organisation)
+    )
+
+
+can_edit_application = is_applicant & belongs_to_applying_organisation & application_is_editable
+can_start_application = is_applicant & round_accepts_new_applications
+can_withdraw_application = is_applicant & belongs_to_applying_organisation
+can_manage_applications = is_programme_manager
+
 can_view_application = is_programme_manager | (is_applicant & belongs_to_applying_organisation)
 can_view_round = rules.is_authenticated & (is_programme_manager | round_is_published)
 
 rules.add_perm("schemes.view_application", can_view_application)
 rules.add_perm("schemes.view_round", can_view_round)
+rules.add_perm("schemes.edit_application", can_edit_application)
+rules.add_perm("schemes.start_application", can_start_application)
+rules.add_perm("schemes.withdraw_application", can_withdraw_application)
+rules.add_perm("schemes.return_application", can_manage_applications)
+rules.add_perm("schemes.view_application_history", can_manage_applications)
+rules.add_perm("schemes.grant_extension", can_manage_applications)

@@ -1,4 +1,5 @@
 from schemes.models.applications import Answer, Application, BudgetLine, OtherFunding
+from schemes.models.workflow import ApplicationEvent, Attachment, DeadlineExtension
 from schemes.models.rounds import (
     IndicativeShare,
     Question,
@@ -12,6 +13,9 @@ from schemes.models.rounds import (
 __all__ = [
     "Answer",
     "Application",
+    "ApplicationEvent",
+    "Attachment",
+    "DeadlineExtension",
     "BudgetLine",
     "IndicativeShare",
     "OtherFunding",

@@ -81,6 +81,23 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    declaration_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("declaration confirmed by"),
+    )
+    declaration_confirmed_at = models.DateTimeField(
+        _("declaration confirmed"), null=True, blank=True
+    )
+    clarification_request = models.TextField(
+        _("clarification requested"),
+        blank=True,
+        help_text=_("The programme manager's message when the application is returned."),
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Raised on every save, to refuse stale edits.")
     )

@@ -200,6 +200,15 @@ class Round(models.Model):
         related_name="rounds",
         verbose_name=_("tick-matrix frameworks"),
     )
+    declaration = models.TextField(
+        _("declaration"),
+        default=_(
+            "I confirm that this application has been agreed by the Health Board Executive "
+            "team, the Primary Care Directorate, the relevant cluster and those professionals "
+            "responsible for delivering the outcomes."
+        ),
+        help_text=_("What an applicant confirms before submitting."),
+    )
     panel_chair = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -241,6 +250,25 @@ class Round(models.Model):
     def is_open_for_applications(self, at=None):
         at = at or timezone.now()
         return self.state == RoundState.OPEN and self.opens_at <= at < self.closes_at
+
+    def deadline_for(self, organisation):
+        """Return the time an organisation's applications must be submitted by.
+
+        The round's closing time, or a later one granted to the organisation as an extension.
+        Uses prefetched extensions when present.
+        """
+        for extension in self.extensions.all():
+            if extension.organisation_id == organisation.pk and extension.until > self.closes_at:
+                return extension.until
+        return self.closes_at
+
+    def accepts_submissions_from(self, organisation, at=None):
+        """Whether an organisation may submit now: opened, not past its deadline."""
+        at = at or timezone.now()
+        return self.state in (
+            RoundState.OPEN,
+            RoundState.CLOSED,
+        ) and self.opens_at <= at < self.deadline_for(organisation)
 
 
 class IndicativeShare(models.Model):

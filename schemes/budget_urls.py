@@ -1,0 +1,3 @@
+"""URLs of the budget task of an application, included under /applications/<reference>/."""
+
+urlpatterns = []

@@ -1,0 +1,30 @@
+"""What every application page needs: the application, fetched only as the user may see it."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from schemes.domain.editing import NotEditable
+from schemes.models import Application
+
+
+def get_visible_application(request, reference, queryset=None):
+    """Return the application if the user may see it; otherwise a plain 404."""
+    queryset = queryset if queryset is not None else Application.objects.all()
+    return get_object_or_404(
+        queryset.visible_to(request.user).select_related("round", "organisation"),
+        reference=reference,
+    )
+
+
+def get_editable_application(request, reference, queryset=None):
+    """Return the application if the user may change it now.
+
+    Someone who may not see it gets a 404; an applicant of the board whose application is
+    submitted, withdrawn or decided, or a manager, gets a 403 that says why.
+    """
+    application = get_visible_application(request, reference, queryset)
+    if not request.user.has_perm("schemes.edit_application", application):
+        if request.user.has_perm("schemes.withdraw_application", application):
+            raise PermissionDenied(NotEditable.message)
+        raise PermissionDenied
+    return application
