@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from schemes.enums import ApplicationStatus
+from schemes.enums import EDITABLE_STATUSES, ApplicationStatus
 from schemes.models import Application, Round
 
 
@@ -34,7 +34,11 @@ def home(request):
         return render(
             request,
             "pacesetter/home/applicant.html",
-            {"applications": applications, "open_rounds": Round.objects.open_now()},
+            {
+                "applications": applications,
+                "open_rounds": Round.objects.open_now(),
+                "editable": EDITABLE_STATUSES,
+            },
         )
     return render(
         request,

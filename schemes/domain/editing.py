@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.permissions import can
 from schemes.enums import EDITABLE_STATUSES
 from schemes.models import Application
 
@@ -34,17 +35,19 @@ class NotEditable(Exception):  # noqa: N818
 
 def check_can_edit(user, application):
     """Raise PermissionDenied unless `user` may edit `application`'s content now."""
-    if not user.has_perm("schemes.edit_application", application):
+    if not can(user, "schemes.edit_application", application):
         raise PermissionDenied
 
 
 @contextmanager
-def editing(application, *, expected_version, acting_user):
+def editing(application, *, expected_version, acting_user, declaring=False):
     """Lock in an edit of `application` drawn at `expected_version`; yield the fresh row.
 
     Raises NotEditable if its status forbids edits and StaleEdit if another save came
     first; in both cases nothing is written. On leaving the block the application is saved,
-    one version higher, with `acting_user` in its history. Runs in a transaction.
+    one version higher, with `acting_user` in its history. Any change other than the
+    declaration itself withdraws the declaration: what was agreed is no longer what is
+    there. Runs in a transaction.
     """
     with transaction.atomic():
         claimed = Application.objects.filter(
@@ -57,5 +60,8 @@ def editing(application, *, expected_version, acting_user):
             raise StaleEdit
         fresh = Application.objects.get(pk=application.pk)
         fresh._history_user = acting_user
+        if not declaring:
+            fresh.declaration_confirmed_by = None
+            fresh.declaration_confirmed_at = None
         yield fresh
         fresh.save()

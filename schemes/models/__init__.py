@@ -1,5 +1,4 @@
 from schemes.models.applications import Answer, Application, BudgetLine, OtherFunding
-from schemes.models.workflow import ApplicationEvent, Attachment, DeadlineExtension
 from schemes.models.rounds import (
     IndicativeShare,
     Question,
@@ -9,6 +8,7 @@ from schemes.models.rounds import (
     StrategicComponent,
     StrategicFramework,
 )
+from schemes.models.workflow import ApplicationEvent, Attachment, DeadlineExtension
 
 __all__ = [
     "Answer",

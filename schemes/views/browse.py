@@ -4,6 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from pacesetter.permissions import can
+from schemes.domain.applications import TRANSITIONS
+from schemes.enums import ApplicationStatus
 from schemes.models import (
     Application,
     Question,
@@ -12,6 +15,8 @@ from schemes.models import (
     StrategicComponent,
     StrategicFramework,
 )
+
+WITHDRAWABLE = [old for old, new in TRANSITIONS if new == ApplicationStatus.WITHDRAWN]
 
 
 @login_required
@@ -51,6 +56,8 @@ def round_detail(request, code):
             "frameworks": frameworks_with_components(round),
             "shares": round.indicative_shares.select_related("organisation"),
             "applications": applications,
+            "can_start": can(request.user, "schemes.start_application", round),
+            "can_grant_extension": can(request.user, "schemes.grant_extension", round),
         },
     )
 
@@ -91,5 +98,10 @@ def application_detail(request, reference):
             "frameworks": frameworks_with_components(application.round),
             "ticked": ticked,
             "framework_count": StrategicFramework.objects.filter(rounds=application.round).count(),
+            "can_edit": can(request.user, "schemes.edit_application", application),
+            "can_withdraw": can(request.user, "schemes.withdraw_application", application),
+            "can_return": can(request.user, "schemes.return_application", application),
+            "can_see_history": can(request.user, "schemes.view_application_history", application),
+            "withdrawable": WITHDRAWABLE,
         },
     )

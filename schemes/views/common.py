@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from pacesetter.permissions import can
 from schemes.domain.editing import NotEditable
 from schemes.models import Application
 
@@ -23,8 +24,8 @@ def get_editable_application(request, reference, queryset=None):
     submitted, withdrawn or decided, or a manager, gets a 403 that says why.
     """
     application = get_visible_application(request, reference, queryset)
-    if not request.user.has_perm("schemes.edit_application", application):
-        if request.user.has_perm("schemes.withdraw_application", application):
+    if not can(request.user, "schemes.edit_application", application):
+        if can(request.user, "schemes.withdraw_application", application):
             raise PermissionDenied(NotEditable.message)
         raise PermissionDenied
     return application

@@ -1,0 +1,260 @@
+"""An application's workflow: start, submit, return for clarification, withdraw.
+
+Every change of status goes through `transition_application`, which holds the table of
+allowed moves, runs in a transaction, writes the audit row and sends mail once committed.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.models import User
+from pacesetter.permissions import can
+from schemes.domain.editing import editing
+from schemes.enums import ApplicationStatus, QuestionKind
+from schemes.models import Application, ApplicationEvent, DeadlineExtension
+
+S = ApplicationStatus
+
+# (from, to) -> the permission the acting user needs for that move.
+TRANSITIONS = {
+    (S.DRAFT, S.SUBMITTED): "schemes.edit_application",
+    (S.CLARIFICATION, S.SUBMITTED): "schemes.edit_application",
+    (S.SUBMITTED, S.CLARIFICATION): "schemes.return_application",
+    (S.DRAFT, S.WITHDRAWN): "schemes.withdraw_application",
+    (S.SUBMITTED, S.WITHDRAWN): "schemes.withdraw_application",
+    (S.CLARIFICATION, S.WITHDRAWN): "schemes.withdraw_application",
+}
+
+
+class TransitionRefused(Exception):  # noqa: N818 - a domain outcome shown to the user
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def transition_application(application, *, to, acting_user, note="", changes=None, mail=None):
+    """Move `application` to status `to`, recording who, when and why.
+
+    `changes` are further fields to set in the same save (e.g. submitted_at). `mail` is a
+    function called once the transaction commits. Raises TransitionRefused for a move the
+    table does not allow (including a repeat of a move just made) and PermissionDenied for a
+    user who may not make it; either way nothing changes.
+    """
+    note = str(note)
+    with transaction.atomic():
+        current = Application.objects.get(pk=application.pk)
+        permission = TRANSITIONS.get((current.status, to))
+        if permission is None:
+            raise TransitionRefused(
+                _("This application is %(status)s, so it cannot be %(action)s.")
+                % {"status": current.get_status_display().lower(), "action": S(to).label.lower()}
+            )
+        if not can(acting_user, permission, current):
+            raise PermissionDenied
+        # Claim the move: of two simultaneous requests (a double click) only one matches.
+        claimed = Application.objects.filter(pk=current.pk, status=current.status).update(
+            status=to, version=F("version") + 1
+        )
+        if not claimed:
+            raise TransitionRefused(_("This application changed while you were working on it."))
+        moved = Application.objects.get(pk=current.pk)
+        for field, value in (changes or {}).items():
+            setattr(moved, field, value)
+        moved._history_user = acting_user
+        moved._change_reason = note[:100]
+        moved.save()
+        ApplicationEvent.objects.create(
+            application=moved,
+            actor=acting_user,
+            from_status=current.status,
+            to_status=to,
+            note=note,
+        )
+        if mail:
+            transaction.on_commit(lambda: mail(moved))
+    return moved
+
+
+def next_reference(round, organisation):
+    """Return the next free reference for an organisation in a round, e.g. PS-2027-CAV-001."""
+    prefix = f"PS-{round.reference_year}-{organisation.code}-"
+    taken = Application.objects.filter(reference__startswith=prefix).values_list(
+        "reference", flat=True
+    )
+    numbers = [int(ref.removeprefix(prefix)) for ref in taken if ref.removeprefix(prefix).isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def application_start(*, round, title, acting_user):
+    """Create a draft application for the acting applicant's organisation in `round`."""
+    if not can(acting_user, "schemes.start_application", round):
+        raise PermissionDenied
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                application = Application(
+                    reference=next_reference(round, acting_user.organisation),
+                    round=round,
+                    organisation=acting_user.organisation,
+                    title=title,
+                    created_by=acting_user,
+                )
+                application._history_user = acting_user
+                application.save()
+                return application
+        except IntegrityError:  # someone took that reference a moment ago: take the next
+            continue
+    raise TransitionRefused(_("The portal is busy. Try again in a moment."))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that stops an application being submitted, and where to put it right."""
+
+    message: str
+    url: str
+
+
+def submission_problems(application):
+    """List what is missing or wrong before `application` can be submitted."""
+    from schemes.domain.tasks import question_problems  # the same checks the forms make
+
+    problems = []
+    ref = application.reference
+    answers = {answer.question_id: answer.text for answer in application.answers.all()}
+    has_budget = application.budget_lines.exists()
+    for question in application.round.question_set.questions_in_order():
+        url = reverse("schemes:edit_section", args=[ref, question.section.number])
+        for message in question_problems(question, application, answers, has_budget):
+            problems.append(Problem(message, f"{url}#id_q{question.pk}"))
+    if not has_budget:
+        problems.append(
+            Problem(_("Add at least one budget line"), reverse("schemes:budget", args=[ref]))
+        )
+    if application.round.frameworks.exists() and not application.components.exists():
+        problems.append(
+            Problem(
+                _("Select at least one strategic component"),
+                reverse("schemes:edit_components", args=[ref]),
+            )
+        )
+    if not application.declaration_confirmed_at:
+        problems.append(
+            Problem(_("Confirm the declaration"), reverse("schemes:declaration", args=[ref]))
+        )
+    return problems
+
+
+def _mail_organisation(application, subject, template):
+    recipients = list(
+        User.objects.filter(
+            organisation=application.organisation, role="applicant", is_active=True
+        ).values_list("email", "language")
+    )
+    for email, language in recipients:
+        with translation.override(language):
+            body = render_to_string(template, {"application": application})
+            send_mail(str(subject), body, settings.DEFAULT_FROM_EMAIL, [email])
+
+
+def application_submit(application, *, acting_user, now=None):
+    """Submit (or resubmit) a complete application before its deadline; email a receipt.
+
+    Raises TransitionRefused with the reason if it is incomplete or late.
+    """
+    now = now or timezone.now()
+    application = Application.objects.select_related("round", "organisation").get(pk=application.pk)
+    if application.status == S.DRAFT and not application.round.accepts_submissions_from(
+        application.organisation, at=now
+    ):
+        raise TransitionRefused(
+            _("The deadline for this round has passed, so the application cannot be submitted.")
+        )
+    if submission_problems(application):
+        raise TransitionRefused(_("The application is not complete."))
+    return transition_application(
+        application,
+        to=S.SUBMITTED,
+        acting_user=acting_user,
+        note=_("Resubmitted after clarification") if application.status == S.CLARIFICATION else "",
+        changes={"submitted_at": now},
+        mail=lambda moved: _mail_organisation(
+            moved,
+            _("Application %(reference)s submitted") % {"reference": moved.reference},
+            "schemes/email/submitted.txt",
+        ),
+    )
+
+
+def application_return_for_clarification(application, *, message, acting_user):
+    """Return a submitted application to its board with a message; email the board."""
+    return transition_application(
+        application,
+        to=S.CLARIFICATION,
+        acting_user=acting_user,
+        note=message,
+        changes={"clarification_request": message},
+        mail=lambda moved: _mail_organisation(
+            moved,
+            _("Clarification requested for %(reference)s") % {"reference": moved.reference},
+            "schemes/email/clarification.txt",
+        ),
+    )
+
+
+def application_withdraw(application, *, reason, acting_user):
+    """Withdraw an application that has not been decided, with the applicant's reason."""
+    return transition_application(
+        application,
+        to=S.WITHDRAWN,
+        acting_user=acting_user,
+        note=reason,
+        changes={"withdrawal_reason": reason},
+    )
+
+
+def application_confirm_declaration(application, *, expected_version, acting_user):
+    """Record that the acting applicant confirmed the round's declaration."""
+    with editing(
+        application, expected_version=expected_version, acting_user=acting_user, declaring=True
+    ) as fresh:
+        fresh.declaration_confirmed_by = acting_user
+        fresh.declaration_confirmed_at = timezone.now()
+    return fresh
+
+
+def extension_grant(*, round, organisation, until, reason, acting_user):
+    """Give an organisation until `until` to submit in `round` (replacing any earlier one)."""
+    if not can(acting_user, "schemes.grant_extension", round):
+        raise PermissionDenied
+    extension, _created = DeadlineExtension.objects.update_or_create(
+        round=round,
+        organisation=organisation,
+        defaults={"until": until, "reason": reason, "granted_by": acting_user},
+    )
+    return extension
+
+
+__all__ = [
+    "QuestionKind",
+    "TRANSITIONS",
+    "Problem",
+    "TransitionRefused",
+    "application_confirm_declaration",
+    "application_return_for_clarification",
+    "application_start",
+    "application_submit",
+    "application_withdraw",
+    "extension_grant",
+    "submission_problems",
+    "transition_application",
+]

@@ -1,0 +1,278 @@
+"""The applicant's forms: starting an application, its sections, ticks and declaration."""
+
+import datetime
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Layout, Size
+from django import forms
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.models import Organisation
+from schemes.domain.tasks import duration_message, start_date_message, word_count
+from schemes.enums import QuestionKind
+from schemes.forms.common import VersionedForm
+
+SAVE_AND_CONTINUE = "save_and_continue"
+SAVE_AND_RETURN = "save_and_return"
+
+
+def save_buttons():
+    """Both buttons save; the one pressed (its name is posted) decides where to go next."""
+    return [
+        Button(SAVE_AND_CONTINUE, _("Save and continue")),
+        Button.secondary(SAVE_AND_RETURN, _("Save and come back later")),
+    ]
+
+
+def question_label(question):
+    return " ".join(question.label.split())
+
+
+class StartApplicationForm(forms.Form):
+    title = forms.CharField(
+        label=_("What is the title of your scheme?"),
+        max_length=300,
+        error_messages={
+            "required": _("Enter the title of your scheme"),
+            "max_length": _("The title must be 300 characters or fewer"),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("title", label_size=Size.MEDIUM, label_tag="h1"),
+            Button("start", _("Start application")),
+        )
+
+
+class SectionForm(VersionedForm):
+    """One section of the round's form: a field per question, named q<question id>."""
+
+    def __init__(self, *args, application, section, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.round = application.round
+        self.questions = list(section.questions.all())
+        layout = []
+        for question in self.questions:
+            name = f"q{question.pk}"
+            label = question_label(question)
+            hint = question.guidance
+            if question.kind == QuestionKind.ORGANISATION:
+                layout.append(
+                    HTML(
+                        format_html(
+                            '<div class="govuk-form-group"><h2 class="govuk-label '
+                            'govuk-label--s">{}</h2><p class="govuk-body">{}</p></div>',
+                            label,
+                            application.organisation.name,
+                        )
+                    )
+                )
+                continue
+            if question.kind == QuestionKind.TITLE:
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    help_text=hint,
+                    max_length=300,
+                    initial=application.title,
+                    error_messages={
+                        "required": _("Enter the title of your scheme"),
+                        "max_length": _("The title must be 300 characters or fewer"),
+                    },
+                )
+                layout.append(Field.text(name, label_size=Size.SMALL))
+            elif question.kind == QuestionKind.START_DATE:
+                self.fields[name] = DateInputField(
+                    label=label,
+                    help_text=hint or _("For example, 1 4 2027"),
+                    required=False,
+                    require_all_fields=False,
+                )
+                if application.start_date:
+                    self.initial[name] = application.start_date
+                layout.append(Field(name, legend_size=Size.SMALL))
+            elif question.kind == QuestionKind.DURATION:
+                self.fields[name] = forms.IntegerField(
+                    label=label,
+                    help_text=hint or _("In whole months"),
+                    required=False,
+                    min_value=1,
+                    max_value=600,
+                    initial=application.duration_months,
+                    error_messages={
+                        "invalid": _("Enter the duration as a whole number of months, like 24"),
+                        "min_value": _("The duration must be at least 1 month"),
+                        "max_value": _("The duration must be 600 months or fewer"),
+                    },
+                )
+                layout.append(
+                    Field.text(name, label_size=Size.SMALL, field_width=4, inputmode="numeric")
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    help_text=hint,
+                    required=False,
+                    strip=True,
+                    initial=answers.get(question.pk, ""),
+                    widget=forms.Textarea(attrs={"rows": 8}),
+                )
+                layout.append(
+                    Field.textarea(
+                        name,
+                        label_size=Size.SMALL,
+                        max_words=question.word_limit or None,
+                    )
+                )
+        self.helper = FormHelper()
+        self.helper.layout = Layout("version", *layout, *save_buttons())
+
+    def clean(self):
+        cleaned = super().clean()
+        for question in self.questions:
+            name = f"q{question.pk}"
+            value = cleaned.get(name)
+            if name in self.errors or value in (None, ""):
+                continue
+            if question.word_limit and question.kind in (QuestionKind.TEXT, QuestionKind.BUDGET):
+                count = word_count(value)
+                if count > question.word_limit:
+                    self.add_error(
+                        name,
+                        _("Use %(limit)s words or fewer; you have used %(count)s")
+                        % {"limit": question.word_limit, "count": count},
+                    )
+            if question.kind == QuestionKind.START_DATE:
+                early, late = self.round.earliest_start_date, self.round.latest_start_date
+                if (early and value < early) or (late and value > late):
+                    self.add_error(name, start_date_message(self.round))
+            if question.kind == QuestionKind.DURATION:
+                limit = self.round.max_duration_months
+                if limit and value > limit:
+                    self.add_error(name, duration_message(self.round))
+        return cleaned
+
+
+class ComponentsForm(VersionedForm):
+    """The tick matrix: one group of checkboxes per framework, at least one tick in all."""
+
+    def __init__(self, *args, application, frameworks, **kwargs):
+        super().__init__(*args, **kwargs)
+        ticked = {component.pk for component in application.components.all()}
+        self.framework_fields = []
+        for framework in frameworks:
+            name = f"framework_{framework.pk}"
+            components = list(framework.components.all())
+            self.fields[name] = forms.TypedMultipleChoiceField(
+                label=framework.name,
+                choices=[(c.pk, f"{c.number}. {c.text}") for c in components],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=[c.pk for c in components if c.pk in ticked],
+                error_messages={"invalid_choice": _("Select components from the list")},
+            )
+            self.framework_fields.append(name)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "version",
+            *[
+                Field.checkboxes(name, legend_size=Size.MEDIUM, small=True)
+                for name in self.framework_fields
+            ],
+            *save_buttons(),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.framework_fields and not any(cleaned.get(name) for name in self.framework_fields):
+            self.add_error(self.framework_fields[0], _("Select at least one strategic component"))
+        return cleaned
+
+    def ticked_ids(self):
+        return [pk for name in self.framework_fields for pk in self.cleaned_data.get(name, [])]
+
+
+class DeclarationForm(VersionedForm):
+    confirm = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Confirm the declaration to continue")},
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = application.round.declaration
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "version",
+            Fieldset(Field("confirm"), legend=_("Declaration"), legend_size=Size.MEDIUM),
+            *save_buttons(),
+        )
+
+
+class ReasonForm(forms.Form):
+    """A required free-text reason: for a withdrawal or a clarification request."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+
+    def __init__(self, *args, label, required_message, submit_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].error_messages = {
+            "required": required_message,
+            "max_length": _("Use 5,000 characters or fewer"),
+        }
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.textarea("reason", label_size=Size.SMALL), Button("submit", submit_label)
+        )
+
+
+class ExtensionForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        error_messages={"required": _("Select the organisation")},
+    )
+    until_date = DateInputField(label=_("New deadline: date"), require_all_fields=False)
+    until_time = forms.TimeField(
+        label=_("New deadline: time"),
+        help_text=_("24-hour clock, for example 17:00"),
+        error_messages={
+            "required": _("Enter the time, like 17:00"),
+            "invalid": _("Enter the time as hours and minutes, like 17:00"),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("organisation"),
+            Field("until_date", legend_size=Size.SMALL),
+            Field.text("until_time", field_width=5),
+            Field.textarea("reason"),
+            Button("grant", _("Grant extension")),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("until_date"), cleaned.get("until_time")
+        if day and time:
+            until = timezone.make_aware(datetime.datetime.combine(day, time))
+            if until <= self.round.closes_at:
+                self.add_error("until_date", _("The new deadline must be after the round closes"))
+            elif until <= timezone.now():
+                self.add_error("until_date", _("The new deadline must be in the future"))
+            cleaned["until"] = until
+        return cleaned
