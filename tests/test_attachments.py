@@ -199,7 +199,7 @@ def attach(application, *, name="plan.pdf", content=PDF_BYTES, kind="plan_on_a_p
 
 
 def uploaded(attachment):
-    return dateformat.format(timezone.localtime(attachment.uploaded_at), "j F Y, g:ia")
+    return dateformat.format(timezone.localtime(attachment.uploaded_at), "j F Y, H:i")
 
 
 def stored_files(media_root):

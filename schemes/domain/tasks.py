@@ -94,7 +94,12 @@ def application_tasks(application):
     has_budget = application.budget_lines.exists()
     tasks = []
     for section in application.round.question_set.sections.prefetch_related("questions"):
-        questions = [q for q in section.questions.all() if q.kind != QuestionKind.ORGANISATION]
+        # The organisation is given; the allocation question is the Budget task's to track.
+        questions = [
+            q
+            for q in section.questions.all()
+            if q.kind not in (QuestionKind.ORGANISATION, QuestionKind.BUDGET)
+        ]
         answered = [
             q for q in questions if question_is_answered(q, application, answers, has_budget)
         ]
