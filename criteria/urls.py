@@ -1,14 +1,17 @@
-from django.urls import path
+from django.urls import include, path
 
-from criteria import views
+from criteria.views import criteria_sets
 
 app_name = "criteria"
 
 urlpatterns = [
-    path("criteria/", views.criteria_set_list, name="criteria_set_list"),
+    path("criteria/", criteria_sets.criteria_set_list, name="criteria_set_list"),
     path(
         "criteria/<slug:code>/v<int:version>/",
-        views.criteria_set_detail,
+        criteria_sets.criteria_set_detail,
         name="criteria_set_detail",
     ),
+    path("", include("criteria.criteria_set_urls")),
+    path("", include("criteria.review_urls")),
+    path("", include("criteria.assignment_urls")),
 ]

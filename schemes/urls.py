@@ -21,6 +21,7 @@ application_urls = [
 ]
 
 urlpatterns = [
+    path("", include("schemes.round_urls")),
     path("rounds/", browse.round_list, name="round_list"),
     path("rounds/<slug:code>/", browse.round_detail, name="round_detail"),
     path("rounds/<slug:code>/apply/", apply.start_application, name="start_application"),

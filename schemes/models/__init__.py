@@ -8,7 +8,7 @@ from schemes.models.rounds import (
     StrategicComponent,
     StrategicFramework,
 )
-from schemes.models.workflow import ApplicationEvent, Attachment, DeadlineExtension
+from schemes.models.workflow import ApplicationEvent, Attachment, DeadlineExtension, RoundEvent
 
 __all__ = [
     "Answer",
@@ -22,6 +22,7 @@ __all__ = [
     "Question",
     "QuestionSet",
     "Round",
+    "RoundEvent",
     "Section",
     "StrategicComponent",
     "StrategicFramework",

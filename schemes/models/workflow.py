@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from schemes.enums import ApplicationStatus, AttachmentKind
+from schemes.enums import ApplicationStatus, AttachmentKind, RoundState
 
 
 class ApplicationEvent(models.Model):
@@ -120,3 +120,26 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class RoundEvent(models.Model):
+    """One state change of a round. Written only by `schemes.domain.rounds.round_transition`."""
+
+    round = models.ForeignKey(
+        "schemes.Round", on_delete=models.CASCADE, related_name="events", verbose_name=_("round")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    from_state = models.CharField(_("from"), max_length=20, choices=RoundState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=RoundState.choices)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "at", "pk"]
+        verbose_name = _("round event")
+        verbose_name_plural = _("round events")
+
+    def __str__(self):
+        return f"{self.round}: {self.from_state} → {self.to_state}"

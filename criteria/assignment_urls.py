@@ -1,0 +1,3 @@
+"""URLs for assignment pages, included from criteria/urls.py."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs for criteria_set pages, included from criteria/urls.py."""
+
+urlpatterns = []

@@ -1,0 +1,20 @@
+from criteria.models.criteria_sets import (
+    CriteriaSet,
+    CriteriaSource,
+    Criterion,
+    CriterionGroup,
+    ScalePoint,
+)
+from criteria.models.reviews import Assignment, ConflictOfInterest, Review, Score
+
+__all__ = [
+    "Assignment",
+    "ConflictOfInterest",
+    "CriteriaSet",
+    "CriteriaSource",
+    "Criterion",
+    "CriterionGroup",
+    "Review",
+    "ScalePoint",
+    "Score",
+]

@@ -1,0 +1,3 @@
+"""URLs for review pages, included from criteria/urls.py."""
+
+urlpatterns = []
