@@ -1,6 +1,7 @@
 """Funding rounds and what each offers: its question set and tick-matrix frameworks."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -199,6 +200,12 @@ class Round(models.Model):
         blank=True,
         related_name="rounds",
         verbose_name=_("tick-matrix frameworks"),
+    )
+    reviews_per_application = models.PositiveSmallIntegerField(
+        _("reviews per application"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("How many panel reviewers should score each application."),
     )
     declaration = models.TextField(
         _("declaration"),
