@@ -57,3 +57,14 @@ class AttachmentKind(models.TextChoices):
     PLAN_ON_A_PAGE = "plan_on_a_page", _("Plan on a page")
     LOGIC_MODEL = "logic_model", _("Logic model")
     EVALUATION_PLAN = "evaluation_plan", _("Evaluation plan")
+
+
+class ScoreAggregation(models.TextChoices):
+    MEAN = "mean", _("Mean")
+    MEDIAN = "median", _("Median")
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    DEFERRED = "deferred", _("Deferred")

@@ -55,4 +55,6 @@ rules.add_perm("schemes.return_application", can_manage_applications)
 rules.add_perm("schemes.view_application_history", can_manage_applications)
 rules.add_perm("schemes.grant_extension", can_manage_applications)
 rules.add_perm("schemes.manage_round", is_programme_manager)
+rules.add_perm("schemes.decide_application", is_programme_manager)
+rules.add_perm("schemes.release_feedback", is_programme_manager)
 from schemes import attachment_rules  # noqa: E402, F401 - registers schemes.download_attachment

@@ -5,6 +5,7 @@ from criteria.models.criteria_sets import (
     CriterionGroup,
     ScalePoint,
 )
+from criteria.models.moderation import Moderation
 from criteria.models.reviews import Assignment, ConflictOfInterest, Review, Score
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "CriteriaSource",
     "Criterion",
     "CriterionGroup",
+    "Moderation",
     "Review",
     "ScalePoint",
     "Score",

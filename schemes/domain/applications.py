@@ -32,6 +32,11 @@ TRANSITIONS = {
     (S.DRAFT, S.WITHDRAWN): "schemes.withdraw_application",
     (S.SUBMITTED, S.WITHDRAWN): "schemes.withdraw_application",
     (S.CLARIFICATION, S.WITHDRAWN): "schemes.withdraw_application",
+    (S.SUBMITTED, S.APPROVED): "schemes.decide_application",
+    (S.SUBMITTED, S.DECLINED): "schemes.decide_application",
+    (S.SUBMITTED, S.DEFERRED): "schemes.decide_application",
+    (S.DEFERRED, S.APPROVED): "schemes.decide_application",
+    (S.DEFERRED, S.DECLINED): "schemes.decide_application",
 }
 
 

@@ -1,4 +1,5 @@
 from schemes.models.applications import Answer, Application, BudgetLine, OtherFunding
+from schemes.models.decisions import Decision
 from schemes.models.rounds import (
     IndicativeShare,
     Question,
@@ -16,6 +17,7 @@ __all__ = [
     "ApplicationEvent",
     "Attachment",
     "DeadlineExtension",
+    "Decision",
     "BudgetLine",
     "IndicativeShare",
     "OtherFunding",

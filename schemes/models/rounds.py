@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from schemes.enums import ApplicationStatus, QuestionKind, RoundState
+from schemes.enums import ApplicationStatus, QuestionKind, RoundState, ScoreAggregation
 
 
 class QuestionSet(models.Model):
@@ -206,6 +206,30 @@ class Round(models.Model):
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_("How many panel reviewers should score each application."),
+    )
+    score_aggregation = models.CharField(
+        _("combine reviewers' scores by"),
+        max_length=10,
+        choices=ScoreAggregation.choices,
+        default=ScoreAggregation.MEAN,
+    )
+    disagreement_threshold = models.PositiveSmallIntegerField(
+        _("disagreement threshold"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Flag an application for moderation when reviewers' scores on any criterion "
+            "differ by this many points or more."
+        ),
+    )
+    feedback_released_at = models.DateTimeField(_("feedback released"), null=True, blank=True)
+    feedback_released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("feedback released by"),
     )
     declaration = models.TextField(
         _("declaration"),
