@@ -1,3 +1,9 @@
-"""URLs for assignment pages, included from criteria/urls.py."""
+"""URLs for assigning reviewers, included from criteria/urls.py."""
 
-urlpatterns = []
+from django.urls import path
+
+from criteria.views import assignments
+
+urlpatterns = [
+    path("rounds/<slug:code>/assignments/", assignments.assignments, name="assignments"),
+]

@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("criteria.criteria_set_urls")),
     path("", include("criteria.review_urls")),
     path("", include("criteria.assignment_urls")),
+    path("", include("criteria.ranking_urls")),
+    path("", include("criteria.panel_urls")),
 ]

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from criteria.views.reviews import dashboard_context
 from schemes.enums import EDITABLE_STATUSES, ApplicationStatus
 from schemes.models import Application, Round
 
@@ -43,5 +44,8 @@ def home(request):
     return render(
         request,
         "pacesetter/home/reviewer.html",
-        {"chaired_rounds": user.chaired_rounds.order_by("-opens_at")},
+        {
+            "chaired_rounds": user.chaired_rounds.order_by("-opens_at"),
+            **dashboard_context(user),
+        },
     )

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -11,11 +12,110 @@ from simple_history.models import HistoricalRecords
 from criteria import wording
 
 
-class CriteriaSet(models.Model):
+class CriteriaSetInUse(PermissionDenied):  # noqa: N818 - a refusal shown to the user
+    """Refuses any change to a criteria set that a round uses, or to any of its parts.
+
+    A PermissionDenied, not a ValidationError: nothing is wrong with the values, the change
+    itself is not allowed, and wherever it escapes Django answers a 403 that shows this
+    message rather than a 500.
+    """
+
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or _(
+                "This criteria set is used by a funding round, so it cannot be changed. "
+                "Copy it to a new version and change the copy."
+            )
+        )
+
+
+def refuse_if_used(criteria_set_ids):
+    """Raise CriteriaSetInUse if a round uses any of these criteria sets."""
+    ids = {pk for pk in criteria_set_ids if pk is not None}
+    if ids and CriteriaSet.objects.filter(pk__in=ids, rounds__isnull=False).exists():
+        raise CriteriaSetInUse
+
+
+class GuardedQuerySet(models.QuerySet):
+    """Bulk writes that bypass save() and delete() still refuse to touch a used set.
+
+    Fixture loading saves raw (`save_base(raw=True)`) and so is not guarded: reference data
+    describes the sets as they were when rounds first used them.
+    """
+
+    def _criteria_set_ids(self):
+        return self.values_list(self.model.criteria_set_lookup, flat=True)
+
+    def update(self, **kwargs):
+        refuse_if_used(self._criteria_set_ids())
+        lookup = self.model.criteria_set_lookup
+        targets = [kwargs[key] for key in (lookup, f"{lookup}_id") if key in kwargs]
+        refuse_if_used(getattr(target, "pk", target) for target in targets)
+        return super().update(**kwargs)
+
+    def delete(self):
+        refuse_if_used(self._criteria_set_ids())
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        refuse_if_used(obj.criteria_set_guard_id() for obj in objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, *args, **kwargs):
+        objs = list(objs)
+        refuse_if_used(obj.criteria_set_guard_id() for obj in objs)
+        refuse_if_used(
+            self.filter(pk__in=[obj.pk for obj in objs]).values_list(
+                self.model.criteria_set_lookup, flat=True
+            )
+        )
+        return super().bulk_update(objs, *args, **kwargs)
+
+
+class GuardedByCriteriaSet(models.Model):
+    """A criteria set or one of its parts: unchangeable once a round uses the set."""
+
+    criteria_set_lookup = "criteria_set"
+
+    objects = GuardedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        refuse_if_used(self.criteria_set_ids_touched())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_if_used(self.criteria_set_ids_touched())
+        return super().delete(*args, **kwargs)
+
+    def criteria_set_guard_id(self):
+        return self.criteria_set_id
+
+    def criteria_set_ids_touched(self):
+        """The set this row belongs to, and the one it belonged to if that is changing."""
+        ids = {self.criteria_set_guard_id()}
+        if self.pk is not None and self.criteria_set_lookup != "pk":
+            ids.update(
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values_list(self.criteria_set_lookup, flat=True)
+            )
+        return ids
+
+
+class CriteriaSet(GuardedByCriteriaSet):
     """A versioned set of criteria with its sources and scoring scale.
 
-    A set that a round has used is never changed, only copied to a new version.
+    A set that a round has used is never changed, only copied to a new version
+    (`criteria.domain.criteria_sets.criteria_set_copy`); saving or deleting it or any of its
+    parts raises CriteriaSetInUse.
     """
+
+    criteria_set_lookup = "pk"
 
     code = models.SlugField(_("code"), max_length=20, help_text=_("e.g. 2020-22"))
     version = models.PositiveSmallIntegerField(_("version"), default=1)
@@ -42,6 +142,14 @@ class CriteriaSet(models.Model):
     def get_absolute_url(self):
         return reverse("criteria:criteria_set_detail", args=[self.code, self.version])
 
+    def criteria_set_guard_id(self):
+        return self.pk
+
+    @property
+    def is_used(self):
+        """Whether a round uses this set, which makes it unchangeable."""
+        return self.rounds.exists()
+
     @property
     def is_grouped(self):
         return self.groups.exists()
@@ -55,7 +163,7 @@ class CriteriaSet(models.Model):
         return max((point.value for point in self.scale_points.all()), default=0)
 
 
-class CriterionGroup(models.Model):
+class CriterionGroup(GuardedByCriteriaSet):
     """A numbered group of criteria with the words that introduce it (2020-22: groups 1-4)."""
 
     criteria_set = models.ForeignKey(
@@ -76,7 +184,7 @@ class CriterionGroup(models.Model):
         return f"{self.number}. {self.preamble}"
 
 
-class Criterion(models.Model):
+class Criterion(GuardedByCriteriaSet):
     """One criterion, worded exactly as the set prints it, with its key phrases in **bold**."""
 
     criteria_set = models.ForeignKey(
@@ -143,7 +251,7 @@ class Criterion(models.Model):
         return wording.as_html(self.wording)
 
 
-class CriteriaSource(models.Model):
+class CriteriaSource(GuardedByCriteriaSet):
     """A document the criteria are based on."""
 
     criteria_set = models.ForeignKey(
@@ -167,7 +275,7 @@ class CriteriaSource(models.Model):
         return self.text
 
 
-class ScalePoint(models.Model):
+class ScalePoint(GuardedByCriteriaSet):
     """One point of a set's scoring scale and its label (default 0-5)."""
 
     criteria_set = models.ForeignKey(

@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from criteria.models import CriteriaSet, Criterion, CriterionGroup
+from pacesetter.permissions import can
 
 
 @login_required
@@ -39,5 +40,6 @@ def criteria_set_detail(request, code, version):
             "groups": criteria_set.groups.all(),
             "ungrouped": ungrouped,
             "criterion_count": criteria_set.criteria.count(),
+            "can_copy": can(request.user, "criteria.change_criteria_set", criteria_set),
         },
     )

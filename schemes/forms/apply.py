@@ -1,20 +1,22 @@
 """The applicant's forms: starting an application, its sections, ticks and declaration."""
 
-import datetime
-
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.models import Organisation
 from schemes.domain.tasks import duration_message, start_date_message, word_count
 from schemes.enums import QuestionKind
 from schemes.forms.common import VersionedForm
+from schemes.forms.dates import RoundDateField, combine, date_layout, time_field
 
+ORGANISATION_BLOCK = (
+    '<div class="govuk-form-group"><h2 class="govuk-label govuk-label--s">'
+    "{{ form.organisation_question }}</h2>"
+    '<p class="govuk-body">{{ form.application.organisation.name }}</p></div>'
+)
 SAVE_AND_CONTINUE = "save_and_continue"
 SAVE_AND_RETURN = "save_and_return"
 
@@ -64,16 +66,9 @@ class SectionForm(VersionedForm):
             label = question_label(question)
             hint = question.guidance
             if question.kind == QuestionKind.ORGANISATION:
-                layout.append(
-                    HTML(
-                        format_html(
-                            '<div class="govuk-form-group"><h2 class="govuk-label '
-                            'govuk-label--s">{}</h2><p class="govuk-body">{}</p></div>',
-                            label,
-                            application.organisation.name,
-                        )
-                    )
-                )
+                # crispy renders HTML() as a template: pass the text as context, never inside it.
+                self.organisation_question = label
+                layout.append(HTML(ORGANISATION_BLOCK))
                 continue
             if question.kind == QuestionKind.TITLE:
                 self.fields[name] = forms.CharField(
@@ -88,15 +83,16 @@ class SectionForm(VersionedForm):
                 )
                 layout.append(Field.text(name, label_size=Size.SMALL))
             elif question.kind == QuestionKind.START_DATE:
-                self.fields[name] = DateInputField(
+                self.fields[name] = RoundDateField(
                     label=label,
                     help_text=hint or _("For example, 1 4 2027"),
                     required=False,
-                    require_all_fields=False,
+                    required_message=_("Enter the start date"),
+                    invalid_message=_("Enter the start date as a real date, like 1 4 2027"),
                 )
                 if application.start_date:
                     self.initial[name] = application.start_date
-                layout.append(Field(name, legend_size=Size.SMALL))
+                layout.append(date_layout(name))
             elif question.kind == QuestionKind.DURATION:
                 self.fields[name] = forms.IntegerField(
                     label=label,
@@ -240,15 +236,12 @@ class ExtensionForm(forms.Form):
         queryset=Organisation.objects.all(),
         error_messages={"required": _("Select the organisation")},
     )
-    until_date = DateInputField(label=_("New deadline: date"), require_all_fields=False)
-    until_time = forms.TimeField(
-        label=_("New deadline: time"),
-        help_text=_("24-hour clock, for example 17:00"),
-        error_messages={
-            "required": _("Enter the time, like 17:00"),
-            "invalid": _("Enter the time as hours and minutes, like 17:00"),
-        },
+    until_date = RoundDateField(
+        label=_("New deadline: date"),
+        required_message=_("Enter the date of the new deadline"),
+        invalid_message=_("Enter the new deadline as a real date, like 28 2 2027"),
     )
+    until_time = time_field(_("New deadline: time"), _("Enter the time, like 17:00"))
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -259,7 +252,7 @@ class ExtensionForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.select("organisation"),
-            Field("until_date", legend_size=Size.SMALL),
+            date_layout("until_date"),
             Field.text("until_time", field_width=5),
             Field.textarea("reason"),
             Button("grant", _("Grant extension")),
@@ -269,7 +262,7 @@ class ExtensionForm(forms.Form):
         cleaned = super().clean()
         day, time = cleaned.get("until_date"), cleaned.get("until_time")
         if day and time:
-            until = timezone.make_aware(datetime.datetime.combine(day, time))
+            until = combine(day, time)
             if until <= self.round.closes_at:
                 self.add_error("until_date", _("The new deadline must be after the round closes"))
             elif until <= timezone.now():

@@ -1,0 +1,206 @@
+"""Assigning panel reviewers to submitted applications: by hand or balanced in bulk.
+
+Nobody is ever assigned to an application they are conflicted on. The first assignment of a
+closed round moves it into review.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from criteria.conflicts import conflict_reason, conflicted_application_ids
+from criteria.models import Assignment
+from pacesetter.enums import Role
+from pacesetter.models import User
+from pacesetter.permissions import can
+from schemes.domain.rounds import round_transition
+from schemes.enums import ApplicationStatus, RoundState
+from schemes.models import Application, Round
+
+ASSIGNABLE_ROUND_STATES = (RoundState.CLOSED, RoundState.IN_REVIEW)
+
+
+class AssignmentRefused(Exception):  # noqa: N818 - a domain outcome shown to the user
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def panel_reviewers():
+    """Everyone who can be asked to review: active users with the reviewer role."""
+    return User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("full_name", "pk")
+
+
+def applications_to_review(round):
+    """The round's submitted applications, each with its number of live assignments."""
+    return (
+        Application.objects.filter(round=round, status=ApplicationStatus.SUBMITTED)
+        .select_related("organisation")
+        .annotate(
+            live_assignments=Count(
+                "review_assignments", filter=Q(review_assignments__withdrawn_at__isnull=True)
+            )
+        )
+        .order_by("reference")
+    )
+
+
+def _check_round(round, acting_user):
+    if not can(acting_user, "criteria.assign_reviewers", round):
+        raise PermissionDenied
+    if round.state not in ASSIGNABLE_ROUND_STATES:
+        raise AssignmentRefused(
+            _("Reviewers can be assigned only after the round has closed. It is %(state)s.")
+            % {"state": round.get_state_display().lower()}
+        )
+
+
+def _start_review(round, acting_user):
+    # Ask the database, not the object in hand: it may predate an earlier assignment.
+    if Round.objects.filter(pk=round.pk, state=RoundState.CLOSED).exists():
+        round_transition(
+            round,
+            to=RoundState.IN_REVIEW,
+            acting_user=acting_user,
+            note=_("Reviewers assigned"),
+        )
+
+
+def _mail_assigned(assignments):
+    for assignment in assignments:
+        reviewer = assignment.reviewer
+        with translation.override(reviewer.language):
+            body = render_to_string(
+                "criteria/email/assigned.txt",
+                {
+                    "assignment": assignment,
+                    "path": reverse("criteria:score", args=[assignment.pk]),
+                },
+            )
+            subject = _("You have been asked to review %(reference)s") % {
+                "reference": assignment.application.reference
+            }
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reviewer.email])
+
+
+def assignment_create(*, application, reviewer, acting_user, due_date=None):
+    """Assign one reviewer to one submitted application; email them once committed.
+
+    Refuses (AssignmentRefused, with the reason) a conflicted reviewer, someone who is not a
+    panel reviewer, an application that is not submitted, a round not yet closed, and a
+    reviewer already assigned.
+    """
+    round = application.round
+    _check_round(round, acting_user)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise AssignmentRefused(_("Only submitted applications can be assigned for review."))
+    if reviewer.role != Role.REVIEWER or not reviewer.is_active:
+        raise AssignmentRefused(
+            _("%(name)s is not a panel reviewer.") % {"name": reviewer.full_name}
+        )
+    reason = conflict_reason(reviewer, application)
+    if reason:
+        raise AssignmentRefused(
+            _("%(name)s cannot review %(reference)s: %(reason)s")
+            % {"name": reviewer.full_name, "reference": application.reference, "reason": reason}
+        )
+    if Assignment.objects.filter(application=application, reviewer=reviewer).exists():
+        raise AssignmentRefused(
+            _("%(name)s is already assigned to %(reference)s.")
+            % {"name": reviewer.full_name, "reference": application.reference}
+        )
+    with transaction.atomic():
+        assignment = Assignment(
+            application=application, reviewer=reviewer, assigned_by=acting_user, due_date=due_date
+        )
+        assignment._history_user = acting_user
+        assignment.save()
+        _start_review(round, acting_user)
+        transaction.on_commit(lambda: _mail_assigned([assignment]))
+    return assignment
+
+
+@dataclass
+class BulkResult:
+    created: list = field(default_factory=list)
+    short: dict = field(default_factory=dict)  # reference -> how many more it still needs
+
+
+def assignments_balance(*, round, per_application, acting_user, due_date=None):
+    """Give every submitted application `per_application` live reviewers, spreading the load.
+
+    Each place goes to the eligible reviewer with the fewest assignments in the round so far
+    (ties by name), never to anyone conflicted or already assigned. Applications that cannot
+    be filled are reported in `short`. One transaction; reviewers emailed once committed.
+    """
+    _check_round(round, acting_user)
+    if per_application < 1:
+        raise AssignmentRefused(_("Each application needs at least one reviewer."))
+    reviewers = list(panel_reviewers())
+    conflicted = {
+        reviewer.pk: set(conflicted_application_ids(reviewer).values_list("pk", flat=True))
+        for reviewer in reviewers
+    }
+    existing = Assignment.objects.filter(application__round=round)
+    assigned = {(a.application_id, a.reviewer_id) for a in existing}
+    load = Counter(existing.active().values_list("reviewer_id", flat=True))
+    result = BulkResult()
+    with transaction.atomic():
+        for application in applications_to_review(round):
+            needed = per_application - application.live_assignments
+            while needed > 0:
+                eligible = [
+                    r
+                    for r in reviewers
+                    if application.pk not in conflicted[r.pk]
+                    and (application.pk, r.pk) not in assigned
+                ]
+                if not eligible:
+                    result.short[application.reference] = needed
+                    break
+                chosen = min(eligible, key=lambda r: (load[r.pk], r.full_name, r.pk))
+                assignment = Assignment(
+                    application=application,
+                    reviewer=chosen,
+                    assigned_by=acting_user,
+                    due_date=due_date,
+                )
+                assignment._history_user = acting_user
+                assignment.save()
+                assigned.add((application.pk, chosen.pk))
+                load[chosen.pk] += 1
+                result.created.append(assignment)
+                needed -= 1
+        if result.created:
+            _start_review(round, acting_user)
+            created = list(result.created)
+            transaction.on_commit(lambda: _mail_assigned(created))
+    return result
+
+
+def assignment_withdraw(*, assignment, reason, acting_user):
+    """Withdraw a reviewer's assignment (kept, with the reason, for the record)."""
+    if not can(acting_user, "criteria.assign_reviewers", assignment.application.round):
+        raise PermissionDenied
+    if assignment.withdrawn_at:
+        raise AssignmentRefused(_("This assignment has already been withdrawn."))
+    assignment.withdrawn_at = timezone.now()
+    assignment.withdrawn_reason = reason
+    assignment._history_user = acting_user
+    assignment.save()
+    return assignment
+
+
+def default_due_date(today=None):
+    """Three weeks from today: the usual time a panel is given."""
+    return (today or timezone.localdate()) + datetime.timedelta(weeks=3)

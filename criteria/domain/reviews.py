@@ -1,0 +1,354 @@
+"""A reviewer's review of one application: save a draft, submit, reopen; declare a conflict.
+
+Every save claims the review's version with a conditional UPDATE, as
+`schemes.domain.editing.editing()` does for applications: if someone saved after the page
+was drawn (another tab, a double click), nothing is written and the person is told. A review
+changes status only through `_transition`, which holds the table of allowed moves.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from criteria.enums import ConflictKind, Recommendation, ReviewStatus
+from criteria.models import Assignment, ConflictOfInterest, Review, Score
+from pacesetter.permissions import can
+
+logger = logging.getLogger(__name__)
+
+R = ReviewStatus
+
+# (from, to) -> the permission the acting user needs for the move, and what it is asked of.
+TRANSITIONS = {
+    (R.IN_PROGRESS, R.SUBMITTED): ("criteria.score_application", "assignment"),
+    (R.SUBMITTED, R.IN_PROGRESS): ("criteria.reopen_review", "review"),
+}
+
+# The review's history keeps a change reason of at most 100 characters (django-simple-history).
+REOPEN_REASON_MAX_LENGTH = 100
+
+
+class ReviewRefused(Exception):  # noqa: N818 - a domain outcome shown to the user
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class StaleReview(ReviewRefused):
+    """Someone saved the review after this page was drawn."""
+
+    def __init__(self):
+        super().__init__(
+            gettext_lazy(
+                "Your review was saved somewhere else (perhaps in another tab) after you opened "
+                "this page. Nothing you entered here has been saved. Open the page again to see "
+                "the latest version, then make your changes."
+            )
+        )
+
+
+class ReviewLocked(ReviewRefused):
+    """The review is submitted, so it cannot change until a programme manager reopens it."""
+
+    def __init__(self):
+        super().__init__(
+            gettext_lazy(
+                "Your review has been submitted, so it cannot be changed. A programme manager "
+                "can reopen it if it needs to change."
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that stops a review being submitted: `part` is "score", "justification" or
+    "recommendation"; `criterion` is None for the recommendation."""
+
+    part: str
+    criterion: object
+    message: str
+
+
+def submission_problems(criteria, scores, recommendation):
+    """List what is missing before a review with these `scores` can be submitted.
+
+    `scores` maps a criterion's id to (score or None, justification). Every criterion needs a
+    score and a justification; the review needs a recommendation.
+    """
+    problems = []
+    for criterion in criteria:
+        score, justification = scores.get(criterion.pk, (None, ""))
+        if score is None:
+            problems.append(
+                Problem(
+                    "score",
+                    criterion,
+                    _("Choose a score for criterion %(label)s") % {"label": criterion.label},
+                )
+            )
+        if not justification.strip():
+            problems.append(
+                Problem(
+                    "justification",
+                    criterion,
+                    _("Enter a justification for your score on criterion %(label)s")
+                    % {"label": criterion.label},
+                )
+            )
+    if not recommendation:
+        problems.append(Problem("recommendation", None, _("Choose a recommendation")))
+    return problems
+
+
+def _check_content(assignment, scores, recommendation):
+    """Refuse scores for criteria outside the round's set or outside its scale."""
+    criteria_set = assignment.application.round.criteria_set
+    allowed = set(criteria_set.criteria.values_list("pk", flat=True))
+    scale = set(criteria_set.scale_points.values_list("value", flat=True))
+    for criterion_id, (score, _justification) in scores.items():
+        if criterion_id not in allowed:
+            raise ReviewRefused(_("That criterion is not one of this round's criteria."))
+        if score is not None and score not in scale:
+            raise ReviewRefused(_("Every score must be a point on the scale."))
+    if recommendation and recommendation not in Recommendation.values:
+        raise ReviewRefused(_("Choose a recommendation from the list."))
+
+
+def _claim(assignment, expected_version):
+    """Return the review of `assignment` claimed at `expected_version`, one version higher.
+
+    Version 0 means the page was drawn before there was a review: a new, unsaved Review is
+    returned. Raises ReviewLocked if the review is submitted and StaleReview if another save
+    came first. Call inside a transaction.
+    """
+    if expected_version == 0:
+        current = Review.objects.filter(assignment=assignment).only("status").first()
+        if current is None:
+            return Review(assignment=assignment)
+    else:
+        claimed = Review.objects.filter(
+            assignment=assignment, version=expected_version, status=R.IN_PROGRESS
+        ).update(version=F("version") + 1)
+        if claimed:
+            return Review.objects.select_related("assignment__application").get(
+                assignment=assignment
+            )
+        current = Review.objects.filter(assignment=assignment).only("status").first()
+    if current is not None and current.status == R.SUBMITTED:
+        raise ReviewLocked
+    raise StaleReview
+
+
+def _store(review, acting_user):
+    review._history_user = acting_user
+    if review.pk is not None:
+        review.save()
+        return
+    try:
+        with transaction.atomic():  # a second first save (another tab) meets the constraint
+            review.save()
+    except IntegrityError:
+        raise StaleReview from None
+
+
+def _write_scores(review, scores, acting_user):
+    existing = {score.criterion_id: score for score in review.scores.all()}
+    for criterion_id, (value, justification) in scores.items():
+        score = existing.get(criterion_id)
+        if score is None:
+            if value is None and not justification:
+                continue
+            score = Score(review=review, criterion_id=criterion_id)
+        elif (score.score, score.justification) == (value, justification):
+            continue
+        score.score = value
+        score.justification = justification
+        score._history_user = acting_user
+        score.save()
+
+
+def review_save(*, assignment, expected_version, acting_user, scores, recommendation, comment):
+    """Save `acting_user`'s draft review of `assignment`, drawn at `expected_version`.
+
+    `scores` maps a criterion's id to (score or None, justification); a draft may be partial.
+    Creates the review on its first save (version 0). Raises ReviewLocked once submitted,
+    StaleReview if another save came first and PermissionDenied for anyone but the assigned,
+    unconflicted reviewer; in each case nothing is written. Runs in a transaction.
+    """
+    with transaction.atomic():
+        review = _claim(assignment, expected_version)
+        fresh = Assignment.objects.select_related("application__round__criteria_set").get(
+            pk=assignment.pk
+        )
+        fresh.review = review
+        if not can(acting_user, "criteria.score_application", fresh):
+            raise PermissionDenied
+        _check_content(fresh, scores, recommendation)
+        review.recommendation = recommendation or ""
+        review.comment = comment
+        _store(review, acting_user)
+        _write_scores(review, scores, acting_user)
+    return review
+
+
+def review_submit(
+    *, assignment, expected_version, acting_user, scores, recommendation, comment, now=None
+):
+    """Save and submit `acting_user`'s review of `assignment`; from then on it is locked.
+
+    Raises ReviewRefused if anything is missing (see `submission_problems`), and what
+    `review_save` raises; in each case the review stays exactly as it was.
+    """
+    criteria = assignment.application.round.criteria_set.criteria.all()
+    if submission_problems(criteria, scores, recommendation):
+        raise ReviewRefused(_("The review is not complete."))
+    with transaction.atomic():
+        review = review_save(
+            assignment=assignment,
+            expected_version=expected_version,
+            acting_user=acting_user,
+            scores=scores,
+            recommendation=recommendation,
+            comment=comment,
+        )
+        return _transition(
+            review,
+            to=R.SUBMITTED,
+            acting_user=acting_user,
+            changes={"submitted_at": now or timezone.now()},
+        )
+
+
+def review_reopen(*, review, reason, acting_user):
+    """Reopen a submitted review so its reviewer can change it; the reason goes in its history.
+
+    Emails the reviewer, in their language, once the transaction commits. Raises
+    ReviewRefused for a missing or over-long reason or a review that is not submitted, and
+    PermissionDenied for anyone but a programme manager.
+    """
+    reason = " ".join(str(reason).split())
+    if not reason:
+        raise ReviewRefused(_("Enter the reason for reopening the review"))
+    if len(reason) > REOPEN_REASON_MAX_LENGTH:
+        raise ReviewRefused(
+            _("The reason must be %(limit)s characters or fewer")
+            % {"limit": REOPEN_REASON_MAX_LENGTH}
+        )
+    reopened = _transition(
+        review,
+        to=R.IN_PROGRESS,
+        acting_user=acting_user,
+        note=reason,
+        changes={"submitted_at": None},
+        mail=_mail_reopened,
+    )
+    logger.info(
+        "user %s reopened review %s of %s: %s",
+        acting_user.pk,
+        reopened.pk,
+        reopened.assignment.application.reference,
+        reason,
+    )
+    return reopened
+
+
+def _transition(review, *, to, acting_user, note="", changes=None, mail=None):
+    """Move `review` to status `to`, recording who, when and why in its history.
+
+    Raises ReviewRefused for a move the table does not allow (including one just made by a
+    double click) and PermissionDenied for a user who may not make it.
+    """
+    with transaction.atomic():
+        current = Review.objects.select_related(
+            "assignment__application__round", "assignment__reviewer"
+        ).get(pk=review.pk)
+        move = TRANSITIONS.get((current.status, to))
+        if move is None:
+            if current.status == R.SUBMITTED:
+                raise ReviewLocked
+            raise ReviewRefused(
+                _("This review is %(status)s, so it cannot be %(action)s.")
+                % {
+                    "status": current.get_status_display().lower(),
+                    "action": _("reopened") if to == R.IN_PROGRESS else _("submitted"),
+                }
+            )
+        permission, subject = move
+        if not can(
+            acting_user, permission, current.assignment if subject == "assignment" else current
+        ):
+            raise PermissionDenied
+        claimed = Review.objects.filter(pk=current.pk, status=current.status).update(
+            status=to, version=F("version") + 1
+        )
+        if not claimed:
+            raise StaleReview
+        moved = Review.objects.select_related(
+            "assignment__application__round", "assignment__reviewer"
+        ).get(pk=current.pk)
+        for field, value in (changes or {}).items():
+            setattr(moved, field, value)
+        moved._history_user = acting_user
+        if note:
+            moved._change_reason = note[:REOPEN_REASON_MAX_LENGTH]
+        moved.save()
+        if mail:
+            transaction.on_commit(lambda: mail(moved, note))
+    return moved
+
+
+def _mail_reopened(review, reason):
+    reviewer = review.assignment.reviewer
+    with translation.override(reviewer.language):
+        subject = _("Your review of %(reference)s has been reopened") % {
+            "reference": review.assignment.application.reference
+        }
+        body = render_to_string(
+            "criteria/email/review_reopened.txt", {"review": review, "reason": reason}
+        )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reviewer.email])
+
+
+def conflict_declare(*, assignment, kind, note, acting_user):
+    """Record the acting reviewer's conflict of interest on `assignment`'s application.
+
+    Withdraws the assignment (kept, with the reason, for the record); from then on the
+    reviewer cannot open the application anywhere. Raises ReviewRefused if it is already
+    withdrawn and PermissionDenied for anyone but the assigned, unconflicted reviewer.
+    """
+    if kind not in ConflictKind.values:
+        raise ReviewRefused(_("Choose the type of conflict"))
+    if not can(acting_user, "criteria.declare_conflict", assignment):
+        raise PermissionDenied
+    with transaction.atomic():
+        now = timezone.now()
+        claimed = Assignment.objects.filter(pk=assignment.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=now
+        )
+        if not claimed:
+            raise ReviewRefused(_("This assignment has already been withdrawn."))
+        conflict = ConflictOfInterest(
+            reviewer=acting_user, application=assignment.application, kind=kind, note=note
+        )
+        conflict._history_user = acting_user
+        conflict.save()
+        withdrawn = Assignment.objects.get(pk=assignment.pk)
+        withdrawn.withdrawn_reason = _(
+            "The reviewer declared a conflict of interest (%(kind)s): %(note)s"
+        ) % {"kind": ConflictKind(kind).label.lower(), "note": note}
+        withdrawn._history_user = acting_user
+        withdrawn._change_reason = _("Conflict of interest declared")
+        withdrawn.save()
+    logger.info(
+        "user %s declared a %s conflict on %s", acting_user.pk, kind, assignment.application_id
+    )
+    return conflict

@@ -1,0 +1,119 @@
+"""Remind reviewers of reviews due soon; run it daily from a scheduler (cron, systemd timer)."""
+
+import datetime
+import logging
+from itertools import groupby
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from criteria.enums import ReviewStatus
+from criteria.models import Assignment, ConflictOfInterest
+
+logger = logging.getLogger(__name__)
+
+
+def assignments_due_for_reminder(*, within_days, today=None):
+    """Live, unsubmitted, unconflicted assignments due within `within_days`, never reminded.
+
+    Overdue ones count too: a reviewer who has not been reminded should hear about them.
+    """
+    today = today or timezone.localdate()
+    declared = ConflictOfInterest.objects.filter(reviewer=OuterRef("reviewer")).filter(
+        Q(application=OuterRef("application"))
+        | Q(organisation=OuterRef("application__organisation"))
+    )
+    return (
+        Assignment.objects.active()
+        .filter(
+            reminded_at__isnull=True,
+            due_date__isnull=False,
+            due_date__lte=today + datetime.timedelta(days=within_days),
+            reviewer__is_active=True,
+        )
+        .exclude(review__status=ReviewStatus.SUBMITTED)
+        .exclude(reviewer__organisation=F("application__organisation"))
+        .exclude(Exists(declared))
+        .select_related("reviewer", "application")
+        .order_by("reviewer_id", "due_date", "application__reference")
+    )
+
+
+def remind(reviewer, assignments, now):
+    """Claim the reminders for `assignments` and email `reviewer` once, in their language.
+
+    Returns the assignments claimed: none if another run reminded them first. If the email
+    cannot be sent, nothing is marked as reminded, so the next run tries again.
+    """
+    with transaction.atomic():
+        claimed = [
+            assignment
+            for assignment in assignments
+            if Assignment.objects.filter(pk=assignment.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            )
+        ]
+        if not claimed:
+            return []
+        with translation.override(reviewer.language):
+            subject = ngettext(
+                "Reminder: your review is due soon",
+                "Reminder: your reviews are due soon",
+                len(claimed),
+            )
+            body = render_to_string(
+                "criteria/email/review_reminder.txt",
+                {"reviewer": reviewer, "assignments": claimed},
+            )
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reviewer.email])
+    return claimed
+
+
+class Command(BaseCommand):
+    help = (
+        "Email every reviewer whose live, unsubmitted review is due within --days days "
+        "(default 3) and who has not been reminded of it, then record the reminder. "
+        "Safe to run again: nobody is reminded twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days", type=int, default=3, help="Remind of reviews due within this many days."
+        )
+
+    def handle(self, *args, days, **options):
+        if days < 0:
+            raise CommandError(_("--days must be 0 or more."))
+        now = timezone.now()
+        due = assignments_due_for_reminder(within_days=days)
+        sent = failed = 0
+        for _reviewer_id, group in groupby(due, key=lambda assignment: assignment.reviewer_id):
+            assignments = list(group)
+            reviewer = assignments[0].reviewer
+            try:
+                claimed = remind(reviewer, assignments, now)
+            except OSError:
+                logger.exception("could not send a review reminder to user %s", reviewer.pk)
+                failed += 1
+                continue
+            sent += bool(claimed)
+        self.stdout.write(
+            ngettext("Sent %(count)d review reminder.", "Sent %(count)d review reminders.", sent)
+            % {"count": sent}
+        )
+        if failed:
+            self.stderr.write(
+                ngettext(
+                    "%(count)d reminder could not be sent; it will be tried again.",
+                    "%(count)d reminders could not be sent; they will be tried again.",
+                    failed,
+                )
+                % {"count": failed}
+            )
