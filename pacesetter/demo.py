@@ -146,12 +146,87 @@ def open_demo_round(chair, now=None):
     return demo_round
 
 
+# Demo reviews of the Cardiff and Vale application (the seeds hold no reviews: these are ours).
+# reviewer1's is submitted; reviewer2's is a draft with the first five criteria scored.
+DEMO_REVIEW_1 = {
+    "1a": (4, "Tests structured QI facilitation with 1000 Lives in a small cluster of practices."),
+    "1b": (2, "Little reflection on earlier pacesetter or transformation-funded QI work."),
+    "1c": (2, "A single scheme; links to other pacesetters are not described."),
+    "1d": (3, "QI capacity in primary care has had limited attention through pacesetter funds."),
+    "1e": (1, "No account of financial redesign or resource shift between sectors."),
+    "2a": (3, "Led by the Head of Primary Care; executive agreement is implied, not evidenced."),
+    "2b": (2, "Stages are listed without dates or quarterly milestones."),
+    "2c": (3, "£30,000 a year for support and evaluation, but measures lack baselines."),
+    "2d": (3, "Sharing through clusters, CD Forum and practice manager meetings."),
+    "3a": (4, "A band 7 post and GP sessions give dedicated project support."),
+    "3b": (1, "Patients and communities are not involved in design, delivery or review."),
+    "3c": (3, "Reports to the Service Delivery Group; IMTP fit is asserted briefly."),
+    "4a": (4, "Supports GMS sustainability at cluster level, a named programme priority."),
+    "4b": (4, "Ticks higher value, evidence driven, scalable and transformative principles."),
+}
+DEMO_REVIEW_2_DRAFT = {
+    "1a": (3, "Builds on Silver Foundation and Practitioner training already in place."),
+    "1b": (3, "Draws on the proof of concept with 1000 Lives."),
+    "1c": (1, "Stands alone."),
+    "1d": (3, "QI in primary care is an under-explored area."),
+    "1e": (1, "Not addressed."),
+}
+
+
+def create_demo_reviews(users):
+    """Put the 2020-22 round in review with two reviewers on the Cardiff and Vale application."""
+    from criteria.enums import Recommendation, ReviewStatus
+    from criteria.models import Assignment, Review, Score
+    from schemes.domain.rounds import round_transition
+    from schemes.models import Application
+
+    manager = users["manager@example.org"]
+    round = Round.objects.get(code="2020-22")
+    if round.state == RoundState.CLOSED:
+        round_transition(round, to=RoundState.IN_REVIEW, acting_user=manager)
+    application = Application.objects.get(reference="PS-2020-CAV-001")
+    criteria = {c.label: c for c in round.criteria_set.criteria.all()}
+    for email, scores, submitted in (
+        ("reviewer1@example.org", DEMO_REVIEW_1, True),
+        ("reviewer2@example.org", DEMO_REVIEW_2_DRAFT, False),
+    ):
+        assignment, _created = Assignment.objects.get_or_create(
+            application=application,
+            reviewer=users[email],
+            defaults={"assigned_by": manager},
+        )
+        review, created = Review.objects.get_or_create(
+            assignment=assignment,
+            defaults={
+                "status": ReviewStatus.SUBMITTED if submitted else ReviewStatus.IN_PROGRESS,
+                "recommendation": Recommendation.FUND_WITH_CONDITIONS if submitted else "",
+                "comment": "Fund, on condition that patients are involved and measures have "
+                "baselines before the scheme starts."
+                if submitted
+                else "",
+                "submitted_at": timezone.now() if submitted else None,
+            },
+        )
+        if created:
+            for label, (score, justification) in scores.items():
+                Score.objects.create(
+                    review=review,
+                    criterion=criteria[label],
+                    score=score,
+                    justification=justification,
+                )
+
+
 @transaction.atomic
 def load_demo_data(now=None):
-    """Load reference data, then the demo users, seed applications and demo round."""
+    """Load reference data, then demo users, seed applications, reviews, decisions, demo round."""
     load_fixture_files(REFERENCE_FILES)
     users = create_demo_users()
     load_fixture_files(DEMO_FILES)
     chair = users["chair@example.org"]
     Round.objects.filter(code__in=["2018-19", "2020-22"]).update(panel_chair=chair)
+    create_demo_reviews(users)
+    from pacesetter.demo_decisions import create_demo_decisions
+
+    create_demo_decisions(users)
     return open_demo_round(chair, now=now)

@@ -18,11 +18,13 @@ application_urls = [
     path("history/", apply.history, name="history"),
     path("", include("schemes.budget_urls")),
     path("", include("schemes.attachment_urls")),
+    path("", include("schemes.decision_urls")),
 ]
 
 urlpatterns = [
     path("", include("schemes.round_urls")),
     path("rounds/", browse.round_list, name="round_list"),
+    path("", include("schemes.feedback_urls")),
     path("rounds/<slug:code>/", browse.round_detail, name="round_detail"),
     path("rounds/<slug:code>/apply/", apply.start_application, name="start_application"),
     path("rounds/<slug:code>/extensions/", apply.extensions, name="extensions"),

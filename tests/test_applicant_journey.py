@@ -552,3 +552,40 @@ class TestHostileSectionInput(HypothesisTestCase):
             assert application.version == 1
         else:
             assert 1 <= application.duration_months <= 24
+
+
+def test_section_never_interprets_an_organisation_name_as_a_template(signed_in, draft):
+    Organisation.objects.filter(code="CAV").update(name="{{ form.version }} {% now 'Y' %}<b>x</b>")
+
+    response = signed_in(CAV).get("/applications/PS-2027-CAV-001/apply/section/1/")
+
+    content = response.content.decode()
+    assert "{{ form.version }} {% now &#x27;Y&#x27; %}&lt;b&gt;x&lt;/b&gt;" in content
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "0", "abcd"])
+def test_extension_with_an_impossible_year_is_refused_not_a_crash(signed_in, year):
+    response = signed_in("manager@example.org").post(
+        "/rounds/2027-29/extensions/",
+        {
+            "organisation": Organisation.objects.get(code="CAV").pk,
+            "until_date_0": "1",
+            "until_date_1": "1",
+            "until_date_2": year,
+            "until_time": "17:00",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Enter the new deadline as a real date, like 28 2 2027" in response.content.decode()
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "abcd"])
+def test_section_start_date_with_an_impossible_year_is_refused_not_a_crash(signed_in, draft, year):
+    question = questions(draft, QuestionKind.START_DATE)[0]
+    data = section_data(draft, **{f"q{question.pk}_2": year})
+
+    response = signed_in(CAV).post("/applications/PS-2027-CAV-001/apply/section/1/", data)
+
+    assert response.status_code == 200
+    assert "Enter the start date as a real date, like 1 4 2027" in response.content.decode()

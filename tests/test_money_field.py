@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -158,3 +159,21 @@ def test_percentage_field_out_of_range_or_over_precise_is_refused(text, message)
 
 def test_percentage_field_accepts_a_percent_sign():
     assert clean(PercentageField(), "10%") == (Decimal("10.00"), None)
+
+
+@pytest.mark.parametrize("digits", [27, 28, 40, 200])
+def test_money_field_refuses_absurdly_long_amounts_without_crashing(digits):
+    field = MoneyField()
+
+    with pytest.raises(ValidationError) as refused:
+        field.clean("9" * digits)
+
+    assert refused.value.code == "max_value"
+
+
+@pytest.mark.parametrize("digits", [27, 40])
+def test_percentage_field_refuses_absurdly_long_numbers_without_crashing(digits):
+    with pytest.raises(ValidationError) as refused:
+        PercentageField().clean("9" * digits)
+
+    assert refused.value.code == "range"

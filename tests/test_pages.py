@@ -181,7 +181,7 @@ def test_round_page_shows_dates_state_duration_sets_and_frameworks(signed_in):
     soup = page(signed_in("applicant.pth@example.org"), "/rounds/2020-22/")
 
     summary = {text(row.dt): text(row.dd) for row in soup.select(".govuk-summary-list__row")}
-    assert summary["State"] == "Closed"
+    assert summary["State"] == "In review"
     assert summary["Maximum duration"] == "24 months"
     assert summary["Envelope"] == "Not set"
     assert summary["Criteria set"] == (

@@ -84,14 +84,15 @@ class MoneyField(forms.Field):
         whole, fraction = parts
         if len(fraction) > 2:
             raise ValidationError(self.error_messages["precision"], code="precision")
-        amount = Decimal(f"{whole}.{fraction or '0'}").quantize(PENNY)
+        # Compare before quantizing: quantize() fails on numbers longer than 28 digits.
+        amount = Decimal(f"{whole}.{fraction or '0'}")
         if amount > self.max_value:
             raise ValidationError(
                 self.error_messages["max_value"],
                 code="max_value",
                 params={"limit": format_pounds(self.max_value)},
             )
-        return amount
+        return amount.quantize(PENNY)
 
 
 class QuantityField(forms.Field):
@@ -169,7 +170,7 @@ class PercentageField(forms.Field):
         whole, fraction = parts
         if len(fraction) > 2:
             raise ValidationError(self.error_messages["precision"], code="precision")
-        percentage = Decimal(f"{whole}.{fraction or '0'}").quantize(PENNY)
+        percentage = Decimal(f"{whole}.{fraction or '0'}")
         if percentage > 100:
             raise ValidationError(self.error_messages["range"], code="range")
-        return percentage
+        return percentage.quantize(PENNY)

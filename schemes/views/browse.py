@@ -17,12 +17,17 @@ from schemes.models import (
 )
 
 WITHDRAWABLE = [old for old, new in TRANSITIONS if new == ApplicationStatus.WITHDRAWN]
+DECIDABLE = sorted({old for old, new in TRANSITIONS if new == ApplicationStatus.APPROVED})
 
 
 @login_required
 def round_list(request):
     rounds = Round.objects.visible_to(request.user).select_related("criteria_set", "question_set")
-    return render(request, "schemes/round/list.html", {"rounds": rounds})
+    return render(
+        request,
+        "schemes/round/list.html",
+        {"rounds": rounds, "can_create": can(request.user, "schemes.manage_round", None)},
+    )
 
 
 def frameworks_with_components(round):
@@ -45,7 +50,7 @@ def round_detail(request, code):
     applications = (
         Application.objects.visible_to(request.user)
         .filter(round=round)
-        .select_related("organisation")
+        .select_related("organisation", "round")
     )
     return render(
         request,
@@ -58,6 +63,10 @@ def round_detail(request, code):
             "applications": applications,
             "can_start": can(request.user, "schemes.start_application", round),
             "can_grant_extension": can(request.user, "schemes.grant_extension", round),
+            "can_manage": can(request.user, "schemes.manage_round", round),
+            "can_assign": can(request.user, "criteria.assign_reviewers", round),
+            "can_see_panel": can(request.user, "criteria.view_moderation_queue", round),
+            "can_release_feedback": can(request.user, "schemes.release_feedback", round),
         },
     )
 
@@ -102,6 +111,10 @@ def application_detail(request, reference):
             "can_withdraw": can(request.user, "schemes.withdraw_application", application),
             "can_return": can(request.user, "schemes.return_application", application),
             "can_see_history": can(request.user, "schemes.view_application_history", application),
+            "can_see_scores": can(request.user, "criteria.view_score_matrix", application),
+            "can_decide": can(request.user, "schemes.decide_application", application),
             "withdrawable": WITHDRAWABLE,
+            "decidable": DECIDABLE,
+            "feedback_released": application.round.feedback_released_at is not None,
         },
     )

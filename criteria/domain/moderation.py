@@ -1,0 +1,99 @@
+"""The panel chair's moderated (consensus) score on one criterion of one application.
+
+A moderated score replaces the reviewers' aggregate as the criterion's final score (see
+`criteria.domain.aggregation`); the reviewers' own scores are never changed. Every record and
+change is kept in the moderation's history with the chair as its author.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from criteria.domain.aggregation import SCORED_STATUSES
+from criteria.models import Moderation, ScalePoint
+from pacesetter.permissions import can
+from schemes.enums import RoundState
+
+# Moderation settles the panel's scores before decisions; after that they stand as decided.
+MODERATION_ROUND_STATES = (RoundState.IN_REVIEW,)
+RATIONALE_MAX_LENGTH = 5000
+
+
+class ModerationRefused(Exception):  # noqa: N818 - a domain outcome shown to the user
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _check(application, criterion, score, rationale):
+    round = application.round
+    if round.state not in MODERATION_ROUND_STATES:
+        raise ModerationRefused(
+            _("Scores can be moderated only while the round is in review. It is %(state)s.")
+            % {"state": round.get_state_display().lower()}
+        )
+    if application.status not in SCORED_STATUSES:
+        raise ModerationRefused(
+            _("This application is %(status)s, so its scores cannot be moderated.")
+            % {"status": application.get_status_display().lower()}
+        )
+    if criterion.criteria_set_id != round.criteria_set_id:
+        raise ModerationRefused(_("That criterion is not one of this round's criteria."))
+    values = sorted(
+        ScalePoint.objects.filter(criteria_set_id=round.criteria_set_id).values_list(
+            "value", flat=True
+        )
+    )
+    if score not in values:
+        raise ModerationRefused(
+            _("Choose a moderated score from %(low)s to %(high)s")
+            % {"low": values[0] if values else 0, "high": values[-1] if values else 0},
+            field="score",
+        )
+    if not rationale:
+        raise ModerationRefused(_("Enter the rationale for the moderated score"), "rationale")
+    if len(rationale) > RATIONALE_MAX_LENGTH:
+        raise ModerationRefused(
+            _("The rationale must be 5,000 characters or fewer"), field="rationale"
+        )
+
+
+def moderation_record(*, application, criterion, score, rationale, acting_user):
+    """Record (or change) the moderated score of `criterion` on `application`.
+
+    Raises PermissionDenied unless `acting_user` chairs the round's panel and is not
+    conflicted on the application, and ModerationRefused for a score off the set's scale, a
+    missing rationale, a criterion of another set, or a round not in review; either way
+    nothing changes. Writes a history row with `acting_user` as its author.
+    """
+    if not can(acting_user, "criteria.moderate", application):
+        raise PermissionDenied
+    rationale = (rationale or "").strip()
+    if isinstance(score, bool) or not isinstance(score, int):
+        raise ModerationRefused(_("Choose a moderated score"), field="score")
+    _check(application, criterion, score, rationale)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                moderation = Moderation.objects.filter(
+                    application=application, criterion=criterion
+                ).first() or Moderation(application=application, criterion=criterion)
+                moderation.score = score
+                moderation.rationale = rationale
+                moderation.moderated_by = acting_user
+                moderation._history_user = acting_user
+                moderation.save()
+                return moderation
+        except IntegrityError:  # recorded a moment ago by another request: change that one
+            continue
+    raise ModerationRefused(_("The portal is busy. Try again in a moment."))
+
+
+def moderation_history(application):
+    """Return every recorded moderation of `application`, newest first, with its author."""
+    return (
+        Moderation.history.filter(application_id=application.pk)
+        .select_related("history_user", "criterion")
+        .order_by("-history_date", "-history_id")
+    )

@@ -1,0 +1,102 @@
+"""The programme manager's decisions on applications, and the release of feedback."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pacesetter.permissions import can
+from schemes.domain import decisions as domain
+from schemes.enums import DecisionOutcome
+from schemes.forms.decisions import DecisionForm
+from schemes.models import Application, Decision, Round
+from schemes.views.common import get_visible_application
+
+SUCCESS_MESSAGES = {
+    DecisionOutcome.APPROVED: gettext_lazy("%(reference)s has been approved."),
+    DecisionOutcome.DECLINED: gettext_lazy("%(reference)s has been declined."),
+    DecisionOutcome.DEFERRED: gettext_lazy("The decision on %(reference)s has been deferred."),
+}
+
+
+@login_required
+def decide(request, reference):
+    application = get_visible_application(
+        request,
+        reference,
+        Application.objects.prefetch_related("budget_lines", "other_funding"),
+    )
+    if not can(request.user, "schemes.decide_application", application):
+        raise PermissionDenied
+    decision = Decision.objects.filter(application=application).select_related("decided_by").first()
+    refusal = domain.decision_refusal(application)
+    form = None if refusal else DecisionForm(request.POST or None, application=application)
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            domain.decision_record(
+                application=application, acting_user=request.user, **form.decision_values()
+            )
+        except domain.DecisionRefused as refused:
+            for name, message in refused.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+            if not refused.errors:
+                form.add_error(None, refused.message)
+        else:
+            outcome = form.cleaned_data["outcome"]
+            messages.success(
+                request,
+                SUCCESS_MESSAGES[outcome] % {"reference": application.reference},
+            )
+            return redirect("criteria:ranking", application.round.code)
+    return render(
+        request,
+        "schemes/decision/decide.html",
+        {
+            "application": application,
+            "round": application.round,
+            "decision": decision,
+            "requested": application.totals().requested,
+            "form": form,
+            "refusal": refusal,
+            "refused_post": request.method == "POST" and bool(refusal),
+        },
+    )
+
+
+@login_required
+def release_feedback(request, code):
+    round = get_object_or_404(Round.objects.visible_to(request.user), code=code)
+    if not can(request.user, "schemes.release_feedback", round):
+        raise PermissionDenied
+    refusal = None
+    if request.method == "POST":
+        try:
+            domain.feedback_release(round=round, acting_user=request.user)
+        except domain.FeedbackRefused as refused:
+            refusal = refused.message
+        else:
+            messages.success(
+                request,
+                _("Feedback for %(round)s has been released. Applicants have been emailed.")
+                % {"round": round.name},
+            )
+            return redirect("schemes:release_feedback", code)
+        round.refresh_from_db()
+    applications = (
+        Application.objects.filter(round=round, status__in=domain.RANKED)
+        .select_related("organisation", "decision", "decision__decided_by")
+        .order_by("reference")
+    )
+    return render(
+        request,
+        "schemes/decision/release_feedback.html",
+        {
+            "round": round,
+            "applications": applications,
+            "problem": domain.feedback_problems(round),
+            "refusal": refusal,
+            "released_by": round.feedback_released_by,
+        },
+    )
