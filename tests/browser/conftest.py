@@ -1,12 +1,20 @@
 """Browser tests: Debian's Chromium driven by Playwright, with an axe-core audit per page."""
 
+import datetime
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from pacesetter.demo import DEMO_PASSWORD, load_demo_data
+from pacesetter.models import Organisation, User
+from schemes.enums import ApplicationStatus, RoundState
+from schemes.models import Round
+from tests.factories import ApplicationFactory, BudgetLineFactory
+from tests.test_ranking import review
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -69,3 +77,41 @@ def sign_in(page, base_url, email):
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+REVIEWERS = ["reviewer1@example.org", "reviewer2@example.org"]
+
+
+@pytest.fixture
+def closed_round_with_reviews(demo):
+    """The demo round, closed, with Cardiff and Vale and Powys submitted and both reviewed."""
+    round = Round.objects.get(code="2027-29")
+    now = timezone.now()
+    Round.objects.filter(pk=round.pk).update(
+        state=RoundState.CLOSED,
+        opens_at=now - datetime.timedelta(days=60),
+        closes_at=now - datetime.timedelta(days=1),
+    )
+    round.refresh_from_db()
+    criteria = round.criteria_set.criteria.count()
+    reviewers = [User.objects.get(email=email) for email in REVIEWERS]
+    for code, amount, base in (("CAV", "600000.00", 4), ("PTH", "500000.00", 2)):
+        application = ApplicationFactory(
+            reference=f"PS-2027-{code}-001",
+            title=f"{code} demo scheme",
+            round=round,
+            organisation=Organisation.objects.get(code=code),
+            status=ApplicationStatus.SUBMITTED,
+        )
+        BudgetLineFactory(application=application, amount=Decimal(amount))
+        for offset, reviewer in enumerate(reviewers):
+            review(
+                application,
+                [min(5, base + offset)] * criteria,
+                reviewer=reviewer,
+                justifications={
+                    index: f"{code} point {index + 1}, reviewer {offset + 1}."
+                    for index in range(criteria)
+                },
+            )
+    return round

@@ -3,58 +3,15 @@
 axe-core audits every page on the way.
 """
 
-import datetime
-from decimal import Decimal
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from pacesetter.models import Organisation, User
-from schemes.enums import ApplicationStatus, RoundState
+from pacesetter.models import User
+from schemes.enums import RoundState
 from schemes.models import Round
-from tests.browser.conftest import assert_accessible, sign_in
-from tests.factories import ApplicationFactory, BudgetLineFactory
-from tests.test_ranking import review
+from tests.browser.conftest import REVIEWERS, assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
-
-REVIEWERS = ["reviewer1@example.org", "reviewer2@example.org"]
-
-
-@pytest.fixture
-def closed_round_with_reviews(demo):
-    """The demo round, closed, with Cardiff and Vale and Powys submitted and both reviewed."""
-    round = Round.objects.get(code="2027-29")
-    now = timezone.now()
-    Round.objects.filter(pk=round.pk).update(
-        state=RoundState.CLOSED,
-        opens_at=now - datetime.timedelta(days=60),
-        closes_at=now - datetime.timedelta(days=1),
-    )
-    round.refresh_from_db()
-    criteria = round.criteria_set.criteria.count()
-    reviewers = [User.objects.get(email=email) for email in REVIEWERS]
-    for code, amount, base in (("CAV", "600000.00", 4), ("PTH", "500000.00", 2)):
-        application = ApplicationFactory(
-            reference=f"PS-2027-{code}-001",
-            title=f"{code} demo scheme",
-            round=round,
-            organisation=Organisation.objects.get(code=code),
-            status=ApplicationStatus.SUBMITTED,
-        )
-        BudgetLineFactory(application=application, amount=Decimal(amount))
-        for offset, reviewer in enumerate(reviewers):
-            review(
-                application,
-                [min(5, base + offset)] * criteria,
-                reviewer=reviewer,
-                justifications={
-                    index: f"{code} point {index + 1}, reviewer {offset + 1}."
-                    for index in range(criteria)
-                },
-            )
-    return round
 
 
 def row(page, reference):
