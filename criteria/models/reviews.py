@@ -73,6 +73,12 @@ class Assignment(models.Model):
     def __str__(self):
         return f"{self.application.reference}: {self.reviewer}"
 
+    @property
+    def review_status(self):
+        """Not started (no review yet), in progress or submitted."""
+        review = getattr(self, "review", None)
+        return ReviewStatus.NOT_STARTED if review is None else ReviewStatus(review.status)
+
 
 class ConflictOfInterest(models.Model):
     """A conflict a reviewer declared on an application or a whole organisation.

@@ -16,13 +16,6 @@ from pacesetter.permissions import can
 from schemes.models import Round
 
 
-def review_status(assignment):
-    review = getattr(assignment, "review", None)
-    if review is None:
-        return ReviewStatus.NOT_STARTED
-    return ReviewStatus(review.status)
-
-
 def overview_context(round):
     live = (
         Assignment.objects.active()
@@ -35,7 +28,7 @@ def overview_context(round):
     rows = [
         {
             "application": application,
-            "reviewers": [(a.reviewer, review_status(a).label) for a in application.live],
+            "reviewers": [(a.reviewer, a.review_status.label) for a in application.live],
             "needs": max(0, round.reviews_per_application - len(application.live)),
         }
         for application in applications

@@ -28,12 +28,6 @@ from schemes.models import Application, Question, Section
 from schemes.views.browse import frameworks_with_components
 
 
-def review_status(assignment):
-    """Not started (no review yet), in progress or submitted."""
-    review = getattr(assignment, "review", None)
-    return ReviewStatus.NOT_STARTED if review is None else ReviewStatus(review.status)
-
-
 def reviewer_assignments(user):
     """The reviewer's live assignments, soonest due first, with what the dashboard shows."""
     return (
@@ -48,7 +42,7 @@ def dashboard_context(user, today=None):
     today = today or timezone.localdate()
     rows = []
     for assignment in reviewer_assignments(user):
-        status = review_status(assignment)
+        status = assignment.review_status
         rows.append(
             {
                 "assignment": assignment,
@@ -196,7 +190,7 @@ def score(request, assignment_id):
     context = {
         "assignment": assignment,
         "review": review,
-        "status": review_status(assignment),
+        "status": assignment.review_status,
         "parts": parts,
         **application_context(assignment.application),
     }
