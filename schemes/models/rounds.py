@@ -207,6 +207,12 @@ class Round(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_("How many panel reviewers should score each application."),
     )
+    protective_marking = models.CharField(
+        _("protective marking"),
+        max_length=100,
+        default="OFFICIAL-SENSITIVE",
+        help_text=_("Printed on every page of the round's PDF exports."),
+    )
     score_aggregation = models.CharField(
         _("combine reviewers' scores by"),
         max_length=10,
