@@ -1,0 +1,274 @@
+"""A synthetic programme for the benchmark: many boards, rounds, applications and reviews.
+
+Built with bulk inserts into whatever database is current; `manage.py benchmark` points it at
+a throwaway test database first.
+"""
+
+import datetime
+import itertools
+import statistics
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from criteria.enums import Recommendation, ReviewStatus
+from criteria.models import Assignment, Review, Score
+from pacesetter.enums import OrganisationKind, Role
+from pacesetter.fixture_loading import REFERENCE_FILES, load_fixture_files
+from pacesetter.models import Organisation, User
+from schemes.enums import ApplicationStatus, BudgetCategory, QuestionKind, RoundState
+from schemes.models import Answer, Application, BudgetLine, QuestionSet, Round
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Sizes:
+    boards: int = 7
+    rounds: int = 3
+    applications: int = 2000
+    reviewers: int = 40
+    reviews_per_application: int = 3
+    budget_lines: int = 10
+
+
+@dataclass(frozen=True)
+class Programme:
+    rounds: list
+    applicant: User
+    manager: User
+    reviewer: User
+    assignment: Assignment
+    application: Application
+
+
+def build_programme(sizes: Sizes) -> Programme:
+    """Create the synthetic programme and return the people and objects the pages need."""
+    load_fixture_files(REFERENCE_FILES)
+    boards = list(Organisation.objects.health_boards())[: sizes.boards]
+    for number in range(len(boards), sizes.boards):
+        boards.append(
+            Organisation.objects.create(
+                code=f"B{number:02d}",
+                name=f"Benchmark Health Board {number}",
+                kind=OrganisationKind.HEALTH_BOARD,
+            )
+        )
+    government = Organisation.objects.get(code="WG")
+    manager = User.objects.create_user(
+        "bench.manager@example.org",
+        full_name="Bench Manager",
+        role=Role.PROGRAMME_MANAGER,
+        organisation=government,
+    )
+    applicant = User.objects.create_user(
+        "bench.applicant@example.org",
+        full_name="Bench Applicant",
+        role=Role.APPLICANT,
+        organisation=boards[0],
+    )
+    reviewers = User.objects.bulk_create(
+        User(
+            email=f"bench.reviewer{n}@example.org",
+            full_name=f"Reviewer {n:03d}",
+            role=Role.REVIEWER,
+            organisation=government,
+        )
+        for n in range(sizes.reviewers)
+    )
+    template = Round.objects.get(code="2020-22")
+    question_set = QuestionSet.objects.get(code="2020-22")
+    now = timezone.now()
+    rounds = []
+    for number in range(sizes.rounds):
+        start = 2040 + 2 * number
+        round = Round.objects.create(
+            code=f"{start}-{(start + 2) % 100:02d}",
+            name=f"Benchmark round {start}",
+            state=RoundState.IN_REVIEW,
+            opens_at=now - datetime.timedelta(days=120),
+            closes_at=now - datetime.timedelta(days=60),
+            max_duration_months=24,
+            envelope_total=Decimal("5000000.00"),
+            criteria_set=template.criteria_set,
+            question_set=question_set,
+            panel_chair=manager,
+        )
+        round.frameworks.set(template.frameworks.all())
+        rounds.append(round)
+    applications = Application.objects.bulk_create(
+        (
+            Application(
+                reference=f"PS-{rounds[n % len(rounds)].reference_year}-"
+                f"{boards[n % len(boards)].code}-{n:04d}",
+                round=rounds[n % len(rounds)],
+                organisation=boards[n % len(boards)],
+                title=f"Benchmark scheme {n}",
+                status=ApplicationStatus.SUBMITTED,
+                start_date=datetime.date(2040, 4, 1),
+                duration_months=24,
+                submitted_at=now,
+            )
+            for n in range(sizes.applications)
+        ),
+        batch_size=BATCH,
+    )
+    questions = [q for q in question_set.questions_in_order() if q.kind == QuestionKind.TEXT]
+    Answer.objects.bulk_create(
+        (
+            Answer(application=a, question=q, text=f"Answer {q.number} for {a.reference}.")
+            for a in applications
+            for q in questions
+        ),
+        batch_size=BATCH,
+    )
+    BudgetLine.objects.bulk_create(
+        (
+            BudgetLine(
+                application=a,
+                year=1 + line % 2,
+                order=line,
+                category=BudgetCategory.STAFF,
+                description=f"Line {line}",
+                quantity=10,
+                unit_cost=Decimal("325.00"),
+            )
+            for a in applications
+            for line in range(sizes.budget_lines)
+        ),
+        batch_size=BATCH,
+    )
+    cycle = itertools.cycle(reviewers)
+    assignments = Assignment.objects.bulk_create(
+        (
+            Assignment(application=a, reviewer=next(cycle), assigned_by=manager)
+            for a in applications
+            for _ in range(min(sizes.reviews_per_application, sizes.reviewers))
+        ),
+        batch_size=BATCH,
+    )
+    reviews = Review.objects.bulk_create(
+        (
+            Review(
+                assignment=assignment,
+                status=ReviewStatus.SUBMITTED,
+                recommendation=Recommendation.FUND,
+                submitted_at=now,
+            )
+            for assignment in assignments
+        ),
+        batch_size=BATCH,
+    )
+    criteria = list(template.criteria_set.criteria.all())
+    Score.objects.bulk_create(
+        (
+            Score(
+                review=review,
+                criterion=criterion,
+                score=(review.pk + criterion.position) % 6,
+                justification="Benchmark justification.",
+            )
+            for review in reviews
+            for criterion in criteria
+        ),
+        batch_size=BATCH,
+    )
+    first = applications[0]
+    return Programme(
+        rounds=rounds,
+        applicant=User.objects.get(pk=applicant.pk),
+        manager=manager,
+        reviewer=assignments[0].reviewer,
+        assignment=assignments[0],
+        application=first,
+    )
+
+
+class QueryCounter:
+    """Count every query a block runs (Django's own log is cleared as each request starts)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def percentile(samples, fraction):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def dataset_counts(programme, sizes, built_s):
+    return {
+        "health_boards": Organisation.objects.health_boards().count(),
+        "rounds": len(programme.rounds),
+        "applications": Application.objects.filter(round__in=programme.rounds).count(),
+        "reviewers": sizes.reviewers,
+        "assignments": Assignment.objects.filter(application__round__in=programme.rounds).count(),
+        "scores": Score.objects.filter(
+            review__assignment__application__round__in=programme.rounds
+        ).count(),
+        "budget_lines": BudgetLine.objects.filter(application__round__in=programme.rounds).count(),
+        "build_s": round(built_s, 2),
+    }
+
+
+def main_pages(programme):
+    """The pages people use most, each with the user who would open it."""
+    round_code = programme.rounds[0].code
+    reference = programme.application.reference
+    return {
+        "home_programme_manager": (programme.manager, "/"),
+        "home_applicant": (programme.applicant, "/"),
+        "round_list": (programme.manager, "/rounds/"),
+        "round_detail": (programme.manager, f"/rounds/{round_code}/"),
+        "application_detail": (programme.manager, f"/applications/{reference}/"),
+        "reviewer_dashboard": (programme.reviewer, "/reviews/"),
+        "scoring_page": (programme.reviewer, f"/reviews/{programme.assignment.pk}/"),
+        "assignments": (programme.manager, f"/rounds/{round_code}/assignments/"),
+        "score_matrix": (programme.manager, f"/applications/{reference}/scores/"),
+        "ranking": (programme.manager, f"/rounds/{round_code}/ranking/"),
+    }
+
+
+def time_pages(programme, repeat):
+    """Request each main page `repeat` times: p50, p95 and the queries one request makes."""
+    figures = {}
+    for name, (user, path) in main_pages(programme).items():
+        client = Client()
+        client.force_login(user)
+        warm = client.get(path)
+        if warm.status_code != 200:
+            raise RuntimeError(f"{path} answered {warm.status_code} for {user.email}")
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            client.get(path)
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(path)
+            samples.append((time.perf_counter() - started) * 1000)
+        figures[name] = {
+            "path": path,
+            "p50_ms": round(statistics.median(samples), 1),
+            "p95_ms": round(percentile(samples, 0.95), 1),
+            "queries": counter.count,
+        }
+    return figures
+
+
+def measure(sizes: Sizes, repeat: int) -> dict:
+    """Build the programme in the current database and return every figure."""
+    started = time.perf_counter()
+    programme = build_programme(sizes)
+    built_s = time.perf_counter() - started
+    return {
+        "dataset": dataset_counts(programme, sizes, built_s),
+        "pages": time_pages(programme, repeat),
+    }

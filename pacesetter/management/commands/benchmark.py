@@ -1,0 +1,42 @@
+import json
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test.utils import setup_test_environment
+
+from pacesetter.benchmark import Sizes, measure
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a synthetic programme in a throwaway database, time the main pages and print "
+        "the figures as one JSON object. Never touches the real database."
+    )
+
+    def add_arguments(self, parser):
+        defaults = Sizes()
+        for name in ("boards", "rounds", "applications", "reviewers"):
+            parser.add_argument(f"--{name}", type=int, default=getattr(defaults, name))
+        parser.add_argument(
+            "--reviews-per-application", type=int, default=defaults.reviews_per_application
+        )
+        parser.add_argument("--budget-lines", type=int, default=defaults.budget_lines)
+        parser.add_argument("--repeat", type=int, default=20, help="Requests per page.")
+
+    def handle(self, *args, **options):
+        sizes = Sizes(
+            boards=options["boards"],
+            rounds=options["rounds"],
+            applications=options["applications"],
+            reviewers=options["reviewers"],
+            reviews_per_application=options["reviews_per_application"],
+            budget_lines=options["budget_lines"],
+        )
+        setup_test_environment()
+        real_name = connection.settings_dict["NAME"]
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            figures = measure(sizes, options["repeat"])
+        finally:
+            connection.creation.destroy_test_db(real_name, verbosity=0)
+        self.stdout.write(json.dumps(figures, indent=2))
