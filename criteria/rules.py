@@ -47,4 +47,4 @@ rules.add_perm("criteria.assign_reviewers", is_programme_manager)
 rules.add_perm("criteria.reopen_review", is_programme_manager)
 rules.add_perm("criteria.change_criteria_set", is_programme_manager)
 # Registers the score matrix and moderation, and the ranking and feedback permissions.
-from criteria import decision_rules, ranking_rules  # noqa: E402, F401
+from criteria import decision_rules, export_rules, ranking_rules  # noqa: E402, F401

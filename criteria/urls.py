@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("criteria.assignment_urls")),
     path("", include("criteria.ranking_urls")),
     path("", include("criteria.panel_urls")),
+    path("", include("criteria.export_urls")),
 ]

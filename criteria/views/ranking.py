@@ -4,22 +4,19 @@ Both live in `criteria` because they need the panel's scores; every score figure
 `criteria.domain.aggregation`.
 """
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from criteria.decision_rules import panel_applications
 from criteria.domain.aggregation import application_matrix, round_scores
+from criteria.domain.anonymity import anonymous_order, reviewer_label
 from pacesetter.permissions import can
 from schemes.domain.decisions import DECIDABLE, RANKED
 from schemes.enums import ApplicationStatus
@@ -227,31 +224,6 @@ def ranking(request, code):
             "can_release": can(request.user, "schemes.release_feedback", round),
         },
     )
-
-
-def anonymous_order(application, reviews):
-    """Return `reviews` in an order that reveals nobody, for "Reviewer A", "Reviewer B" ...
-
-    The order is a keyed hash of the application and review, so it is the same on every
-    visit but follows neither names, email addresses nor the order reviewers were assigned.
-    """
-    key = settings.SECRET_KEY.encode()
-
-    def order(review):
-        message = f"{application.pk}:{review.pk}".encode()
-        return hmac.new(key, message, hashlib.sha256).hexdigest()
-
-    return sorted(reviews, key=order)
-
-
-def reviewer_label(position):
-    """ "Reviewer A" ... "Reviewer Z", then "Reviewer AA" for a panel larger than the alphabet."""
-    letters = ""
-    position += 1
-    while position:
-        position, remainder = divmod(position - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return gettext("Reviewer %(letter)s") % {"letter": letters}
 
 
 @login_required

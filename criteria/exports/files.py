@@ -1,0 +1,131 @@
+"""Write a round's sheets as an XLSX workbook or a ZIP of CSV files.
+
+Every text cell passes through `neutralise()` first, so nothing a person typed can run as a
+formula when the file is opened in a spreadsheet program. Numbers and dates are never touched:
+a negative amount stays a number.
+
+Money in the workbook is stored as numbers (so sums work in Excel) with the format
+'#,##0.00'. openpyxl writes a Decimal as the text of its nearest double ("%.16g"), and a
+double holds any amount of up to 15 significant digits (£9,999,999,999,999.99) closely enough
+that it shows, and reads back, as exactly the same pounds and pence; the portal's amounts
+have at most 12 digits (`MONEY` in `schemes.models.applications`).
+"""
+
+import csv
+import datetime
+import io
+import zipfile
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from criteria.exports.sheets import applications_rows, budget_line_rows, decision_rows, score_rows
+
+# Characters that make a spreadsheet program read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+
+XLSX = "xlsx"
+CSV = "csv"
+FORMATS = (XLSX, CSV)
+CONTENT_TYPES = {
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    CSV: "application/zip",
+}
+EXTENSIONS = {XLSX: "xlsx", CSV: "zip"}
+
+
+def neutralise(value):
+    """Return `value` safe to put in a spreadsheet cell: text that could start a formula gets
+    a leading apostrophe; anything that is not text is returned as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def round_sheets(round, *, anonymise):
+    """Return (file stem, sheet title, header, rows) for each of the round's four sheets."""
+    return [
+        ("applications", _("Applications"), *applications_rows(round)),
+        ("budget_lines", _("Budget lines"), *budget_line_rows(round)),
+        ("scores", _("Scores"), *score_rows(round, anonymise=anonymise)),
+        ("decisions", _("Decisions"), *decision_rows(round)),
+    ]
+
+
+def filename(round, fmt, *, anonymise=True):
+    """Return the download's file name, e.g. pacesetter-2020-22.xlsx (round codes are slugs)."""
+    suffix = "" if anonymise else "-named-reviewers"
+    return f"pacesetter-{round.code}{suffix}.{EXTENSIONS[fmt]}"
+
+
+def csv_bytes(header, rows):
+    """Return one sheet as CSV: UTF-8 with a byte order mark, so Excel reads Welsh letters."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    for row in [header, *rows]:
+        writer.writerow(["" if value is None else neutralise(value) for value in row])
+    return ("\ufeff" + text.getvalue()).encode("utf-8")
+
+
+def csv_zip(round, *, anonymise):
+    """Return the round's four sheets as CSV files (applications.csv …) in one ZIP."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for stem, _title, header, rows in round_sheets(round, anonymise=anonymise):
+            archive.writestr(f"{stem}.csv", csv_bytes(header, rows))
+    return buffer.getvalue()
+
+
+def _cell_value(value):
+    value = neutralise(value)
+    if isinstance(value, str):
+        # XML cannot hold most control characters; openpyxl refuses them rather than drop them.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def xlsx(round, *, anonymise):
+    """Return the round's four sheets as one workbook: bold frozen headers, money as numbers."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.title = _("%(round)s: applications, budget lines, scores, decisions") % {
+        "round": round.name
+    }
+    workbook.properties.creator = "Pacesetter portal"
+    workbook.properties.created = timezone.now().replace(tzinfo=None)
+    bold = Font(bold=True)
+    for _stem, title, header, rows in round_sheets(round, anonymise=anonymise):
+        sheet = workbook.create_sheet(title=title)
+        sheet.append([_cell_value(value) for value in header])
+        for cell in sheet[1]:
+            cell.font = bold
+        sheet.freeze_panes = "A2"
+        for row in rows:
+            sheet.append([_cell_value(value) for value in row])
+            for cell, value in zip(sheet[sheet.max_row], row, strict=True):
+                if isinstance(value, Decimal):
+                    cell.number_format = MONEY_FORMAT
+                elif isinstance(value, datetime.date):
+                    cell.number_format = DATE_FORMAT
+        for column, value in enumerate(header, start=1):
+            sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = max(
+                12, min(40, len(value) + 2)
+            )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export(round, fmt, *, anonymise=True):
+    """Return the round's spreadsheets in `fmt` ("xlsx" or "csv", a ZIP of CSV files)."""
+    if fmt == XLSX:
+        return xlsx(round, anonymise=anonymise)
+    if fmt == CSV:
+        return csv_zip(round, anonymise=anonymise)
+    raise ValueError(f"unknown spreadsheet format {fmt!r}")
