@@ -46,5 +46,5 @@ rules.add_perm("criteria.view_panel_scores", can_see_panel_scores)
 rules.add_perm("criteria.assign_reviewers", is_programme_manager)
 rules.add_perm("criteria.reopen_review", is_programme_manager)
 rules.add_perm("criteria.change_criteria_set", is_programme_manager)
-# Registers the score matrix and moderation, and the ranking and feedback permissions.
+# Registers the permissions for the score matrix and moderation, exports, ranking and feedback.
 from criteria import decision_rules, export_rules, ranking_rules  # noqa: E402, F401

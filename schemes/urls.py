@@ -19,6 +19,7 @@ application_urls = [
     path("", include("schemes.budget_urls")),
     path("", include("schemes.attachment_urls")),
     path("", include("schemes.decision_urls")),
+    path("", include("schemes.pdf_urls")),
 ]
 
 urlpatterns = [
