@@ -1,0 +1,220 @@
+"""PDF rendering shared by every PDF the portal makes: safe, tagged, and time-limited.
+
+WeasyPrint's default URL fetcher opens any URL it meets: it would embed `/etc/passwd` for an
+`<a rel="attachment">` and request cloud metadata addresses. `SafeURLFetcher` allows only
+`data:` URIs and files inside the static folders. Rendering runs in a separate process that
+is terminated when it exceeds `PDF_RENDER_TIMEOUT` seconds, so a hostile or huge document
+cannot hang a web worker.
+"""
+
+import logging
+import mimetypes
+import multiprocessing
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+PDF_VARIANT = "pdf/ua-1"
+STYLESHEET = Path("css") / "pdf.css"
+
+
+class PDFRenderError(Exception):
+    """The PDF could not be made."""
+
+
+class PDFRenderTimeout(PDFRenderError):
+    """Rendering took longer than `PDF_RENDER_TIMEOUT` seconds and was stopped."""
+
+
+class URLRefused(ValueError):
+    """A document asked for a resource outside `data:` URIs and the static folders."""
+
+
+def static_roots() -> list[Path]:
+    """Return the folders a PDF may read files from: `static/` and `STATICFILES_DIRS`."""
+    roots = [Path(settings.BASE_DIR) / "static"]
+    for entry in settings.STATICFILES_DIRS:
+        roots.append(Path(entry[1] if isinstance(entry, tuple | list) else entry))
+    return list(dict.fromkeys(root.resolve() for root in roots))
+
+
+def stylesheet_url() -> str:
+    """Return the `file:` URL of the PDF stylesheet (allowed by `SafeURLFetcher`)."""
+    return (Path(settings.BASE_DIR) / "static" / STYLESHEET).resolve().as_uri()
+
+
+class SafeURLFetcher(URLFetcher):
+    """Fetch only `data:` URIs and files that resolve inside `roots`; refuse the rest.
+
+    A refusal raises `URLRefused`, which WeasyPrint catches: it skips the resource and goes on.
+    Every URL asked for is recorded in `requested` as (url, allowed).
+    """
+
+    def __init__(self, roots, **kwargs):
+        super().__init__(allowed_protocols=("data",), allow_redirects=False, **kwargs)
+        self.roots = [Path(root).resolve() for root in roots]
+        self.requested: list[tuple[str, bool]] = []
+
+    def fetch(self, url, headers=None):
+        try:
+            response = self._fetch_allowed(url, headers)
+        except URLRefused:
+            self.requested.append((url, False))
+            logger.warning("PDF rendering refused to fetch %s", url[:200])
+            raise
+        self.requested.append((url, True))
+        return response
+
+    def _fetch_allowed(self, url, headers):
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = self._static_path(url)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
+            )
+        raise URLRefused(f"Only data: and static files may be used in a PDF: {url[:200]}")
+
+    def _static_path(self, url) -> Path:
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise URLRefused(f"Not a local file: {url[:200]}")
+        try:
+            # resolve() follows symlinks and "..", so the check is on the real file.
+            path = Path(url2pathname(unquote(parts.path))).resolve(strict=True)
+        except (OSError, RuntimeError, ValueError) as error:
+            raise URLRefused(f"No such file: {url[:200]}") from error
+        if not path.is_file() or not any(path.is_relative_to(root) for root in self.roots):
+            raise URLRefused(f"Outside the static folders: {url[:200]}")
+        return path
+
+
+@dataclass
+class RenderedPDF:
+    """A rendered PDF and the URLs its document asked for, as (url, allowed)."""
+
+    pdf: bytes
+    requested: list[tuple[str, bool]] = field(default_factory=list)
+
+
+class _MessageCollector(logging.Handler):
+    """Keep WeasyPrint's warnings and errors to send to the parent process."""
+
+    def __init__(self, messages):
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record):
+        if record.name != __name__:
+            self.messages.append(record.getMessage()[:500])
+
+
+def _render_worker(connection, html, base_url, roots, title, lang):
+    """Render `html` to PDF in a child process and send the result back through `connection`."""
+    # The parent logs what happened here through Django's logging; the child keeps quiet.
+    messages = []
+    collector = _MessageCollector(messages)
+    for name in (__name__, "weasyprint"):
+        logging.getLogger(name).handlers = [collector]
+        logging.getLogger(name).propagate = False
+    try:
+        from weasyprint import HTML
+
+        fetcher = SafeURLFetcher(roots)
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            pdf_variant=PDF_VARIANT
+        )
+        document.metadata.title = title
+        document.metadata.lang = lang
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+        connection.send(("ok", pdf, fetcher.requested, messages))
+    except Exception as error:  # noqa: BLE001 - reported to the parent, which raises
+        connection.send(("error", f"{type(error).__name__}: {error}", [], messages))
+    finally:
+        connection.close()
+
+
+def render_html_to_pdf(html, *, title, lang="en-GB", timeout=None) -> RenderedPDF:
+    """Render an HTML string to a tagged PDF in a worker process, within the time limit.
+
+    Raises `PDFRenderTimeout` (after terminating the worker) when the limit passes, and
+    `PDFRenderError` when the worker fails. Refused URLs are logged at warning level.
+    """
+    if timeout is None:
+        timeout = getattr(settings, "PDF_RENDER_TIMEOUT", 60)
+    roots = [str(root) for root in static_roots()]
+    base_url = (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
+    # "spawn" starts a clean interpreter: no forked database connections or threads.
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_render_worker,
+        args=(sender, html, base_url, roots, title, lang),
+        daemon=True,
+    )
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise PDFRenderTimeout(
+                _("Making the PDF took longer than %(seconds)s seconds and was stopped.")
+                % {"seconds": timeout}
+            )
+        try:
+            outcome, payload, requested, messages = receiver.recv()
+        except EOFError as error:
+            raise PDFRenderError(_("The PDF worker stopped without a result.")) from error
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.terminate()
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    for url, allowed in requested:
+        if allowed:
+            logger.debug("PDF rendering fetched %s", url[:200])
+        else:
+            logger.warning("PDF rendering refused to fetch %s", url[:200])
+    for message in messages:
+        logger.warning("WeasyPrint: %s", message)
+    if outcome != "ok":
+        raise PDFRenderError(payload)
+    return RenderedPDF(pdf=payload, requested=requested)
+
+
+def document_language() -> str:
+    """Return the BCP 47 tag of the language the PDF is written in: Welsh, or British English."""
+    return "cy" if (get_language() or "").startswith("cy") else "en-GB"
+
+
+def render_pdf(template_name, context, *, title, lang="en-GB") -> bytes:
+    """Render a Django template to a tagged PDF (PDF/UA-1) with the safe URL fetcher.
+
+    The template gets `document_title`, `document_lang`, `generated_at` and `stylesheet_url`
+    besides `context`.
+    """
+    html = render_to_string(
+        template_name,
+        {
+            **context,
+            "document_title": title,
+            "document_lang": lang,
+            "generated_at": timezone.localtime(),
+            "stylesheet_url": stylesheet_url(),
+        },
+    )
+    return render_html_to_pdf(html, title=title, lang=lang).pdf

@@ -1,0 +1,83 @@
+"""PDF downloads of applications."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
+from pacesetter.permissions import can
+from schemes.models import Application, Question, Section
+from schemes.views.browse import frameworks_with_components
+from schemes.views.common import get_visible_application
+
+
+def application_form(application):
+    """Return the round's form, section by section, each question with this application's answer."""
+    answers = {answer.question_id: answer for answer in application.answers.all()}
+    sections = (
+        Section.objects.filter(question_set=application.round.question_set_id)
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("number")))
+        .order_by("number")
+    )
+    return [
+        {
+            "section": section,
+            "questions": [
+                {"question": question, "answer": answers.get(question.pk)}
+                for question in section.questions.all()
+            ],
+        }
+        for section in sections
+    ]
+
+
+@login_required
+def application_pdf(request, reference):
+    """Download an application as a PDF summary; a 404 for anyone who may not see it."""
+    application = get_visible_application(
+        request,
+        reference,
+        Application.objects.select_related("round__question_set").prefetch_related(
+            "answers", "budget_lines", "other_funding", "components", "attachments"
+        ),
+    )
+    if not can(request.user, "schemes.view_application", application):
+        raise Http404
+    context = {
+        "application": application,
+        "user": request.user,
+        "form": application_form(application),
+        "totals": application.totals(),
+        "other_funding": application.other_funding.all(),
+        "frameworks": frameworks_with_components(application.round),
+        "ticked": {component.pk for component in application.components.all()},
+        "attachments": application.attachments.all(),
+    }
+    try:
+        pdf = render_pdf(
+            "pdf/application_summary.html",
+            context,
+            title=_("Application summary"),
+            lang=document_language(),
+        )
+    except PDFRenderTimeout as error:
+        return render(request, "pdf/unavailable.html", {"message": str(error)}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{safe_filename(application.reference)}-summary.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def safe_filename(text):
+    """Keep letters, digits and hyphens only, so a reference can never break the header."""
+    return (
+        "".join(
+            character
+            for character in text
+            if character.isascii() and (character.isalnum() or character == "-")
+        )
+        or "application"
+    )
