@@ -14,7 +14,9 @@ urlpatterns = [
     path("", include("criteria.criteria_set_urls")),
     path("", include("criteria.review_urls")),
     path("", include("criteria.assignment_urls")),
+    path("", include("criteria.appraisal_urls")),
     path("", include("criteria.ranking_urls")),
     path("", include("criteria.panel_urls")),
     path("", include("criteria.export_urls")),
+    path("", include("criteria.chart_urls")),
 ]

@@ -1,0 +1,71 @@
+"""The appraisal summary of one application as a PDF: scores, justifications, the decision."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from criteria.domain import aggregation
+from criteria.domain.anonymity import anonymous_order, reviewer_label
+from criteria.views.panel import get_panel_application
+from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
+from schemes.models import Decision
+from schemes.views.pdf import safe_filename
+
+
+def reviewer_names(matrix, *, named):
+    """Map each submitted review to the name shown: the reviewer's, or "Reviewer A"..."""
+    reviews = [column.review for column in matrix.columns]
+    if named:
+        return {review.pk: review.assignment.reviewer.full_name for review in reviews}
+    ordered = anonymous_order(matrix.application, reviews)
+    return {review.pk: reviewer_label(position) for position, review in enumerate(ordered)}
+
+
+@login_required
+def appraisal_pdf(request, reference):
+    """Download the appraisal summary; reviewers lettered unless ?reviewers=named."""
+    application = get_panel_application(request, reference, "criteria.view_score_matrix")
+    named = request.GET.get("reviewers") == "named"
+    matrix = aggregation.application_matrix(application)
+    names = reviewer_names(matrix, named=named)
+    columns = [(column, names[column.review.pk]) for column in matrix.columns]
+    rows = [
+        {
+            "row": row,
+            "cells": [
+                (names[column.review.pk], cell)
+                for column, cell in zip(matrix.columns, row.cells, strict=True)
+            ],
+        }
+        for row in matrix.rows
+    ]
+    context = {
+        "application": application,
+        "user": request.user,
+        "matrix": matrix,
+        "columns": columns,
+        "rows": rows,
+        "named": named,
+        "totals": application.totals(),
+        "decision": Decision.objects.filter(application=application)
+        .select_related("decided_by")
+        .first(),
+        "generated_at": timezone.now(),
+    }
+    try:
+        pdf = render_pdf(
+            "pdf/appraisal_summary.html",
+            context,
+            title=_("Appraisal summary"),
+            lang=document_language(),
+        )
+    except PDFRenderTimeout as error:
+        return render(request, "pdf/unavailable.html", {"message": str(error)}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    suffix = "named" if named else "anonymised"
+    filename = f"{safe_filename(application.reference)}-appraisal-{suffix}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
