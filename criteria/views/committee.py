@@ -1,0 +1,72 @@
+"""A round's committee paper: the manager writes the narrative, the record gives the numbers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from criteria.domain.committee import (
+    committee_figures,
+    committee_paper_for,
+    committee_paper_pdf_bytes,
+    committee_paper_save,
+    committee_paper_title,
+)
+from criteria.forms.committee import CommitteePaperForm
+from pacesetter.pdf import PDFRenderTimeout, document_language
+from pacesetter.permissions import can
+from schemes.models import Round
+from schemes.views.pdf import safe_filename
+
+
+def committee_round(request, code):
+    round = get_object_or_404(Round.objects.visible_to(request.user), code=code)
+    # The paper holds every organisation's money: programme managers only, as the exports.
+    if not can(request.user, "criteria.export_round", round):
+        raise PermissionDenied
+    return round
+
+
+@login_required
+def committee_paper(request, code):
+    round = committee_round(request, code)
+    paper = committee_paper_for(round)
+    if request.method == "POST":
+        form = CommitteePaperForm(request.POST)
+        if form.is_valid():
+            committee_paper_save(round=round, acting_user=request.user, **form.cleaned_data)
+            messages.success(request, _("The committee paper has been saved."))
+            return redirect("criteria:committee_paper", code=round.code)
+    else:
+        form = CommitteePaperForm(initial=CommitteePaperForm.initial_from(paper))
+    return render(
+        request,
+        "criteria/committee/paper.html",
+        {
+            "round": round,
+            "paper": paper,
+            "form": form,
+            "figures": committee_figures(round),
+            "title": committee_paper_title(round),
+        },
+    )
+
+
+@never_cache
+@login_required
+def committee_paper_pdf(request, code):
+    round = committee_round(request, code)
+    try:
+        pdf = committee_paper_pdf_bytes(round, lang=document_language())
+    except PDFRenderTimeout as error:
+        return render(request, "pdf/unavailable.html", {"message": str(error)}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{safe_filename(round.code)}-committee-paper.pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
