@@ -9,3 +9,4 @@ from pacesetter.rules import is_programme_manager
 
 # Programme managers only: the spreadsheets hold every organisation's money and every score.
 rules.add_perm("criteria.export_round", is_programme_manager)
+rules.add_perm("criteria.generate_pack", is_programme_manager)

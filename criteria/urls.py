@@ -15,8 +15,10 @@ urlpatterns = [
     path("", include("criteria.review_urls")),
     path("", include("criteria.assignment_urls")),
     path("", include("criteria.appraisal_urls")),
+    path("", include("criteria.pack_urls")),
     path("", include("criteria.ranking_urls")),
     path("", include("criteria.panel_urls")),
     path("", include("criteria.export_urls")),
     path("", include("criteria.chart_urls")),
+    path("", include("criteria.committee_urls")),
 ]

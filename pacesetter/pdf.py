@@ -121,8 +121,8 @@ class _MessageCollector(logging.Handler):
             self.messages.append(record.getMessage()[:500])
 
 
-def _render_worker(connection, html, base_url, roots, title, lang):
-    """Render `html` to PDF in a child process and send the result back through `connection`."""
+def _render_document(html, base_url, roots, title, lang, pdf_variant=PDF_VARIANT):
+    """Render `html` to PDF in this process: (outcome, pdf or error, requested, messages)."""
     # The parent logs what happened here through Django's logging; the child keeps quiet.
     messages = []
     collector = _MessageCollector(messages)
@@ -134,16 +134,55 @@ def _render_worker(connection, html, base_url, roots, title, lang):
 
         fetcher = SafeURLFetcher(roots)
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            pdf_variant=PDF_VARIANT
+            pdf_variant=pdf_variant
         )
         document.metadata.title = title
         document.metadata.lang = lang
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
-        connection.send(("ok", pdf, fetcher.requested, messages))
+        pdf = document.write_pdf(pdf_variant=pdf_variant)
+        return ("ok", pdf, fetcher.requested, messages)
     except Exception as error:  # noqa: BLE001 - reported to the parent, which raises
-        connection.send(("error", f"{type(error).__name__}: {error}", [], messages))
+        return ("error", f"{type(error).__name__}: {error}", [], messages)
+
+
+def _render_worker(connection, html, base_url, roots, title, lang):
+    """Render `html` to PDF in a child process and send the result back through `connection`."""
+    try:
+        connection.send(_render_document(html, base_url, roots, title, lang))
     finally:
         connection.close()
+
+
+def _render_pooled(arguments):
+    return _render_document(*arguments)
+
+
+def _time_limit(timeout):
+    return getattr(settings, "PDF_RENDER_TIMEOUT", 60) if timeout is None else timeout
+
+
+def _timed_out(timeout):
+    return PDFRenderTimeout(
+        _("Making the PDF took longer than %(seconds)s seconds and was stopped.")
+        % {"seconds": timeout}
+    )
+
+
+def _base_url():
+    return (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
+
+
+def _report(outcome, payload, requested, messages):
+    """Log what a worker fetched, refused and warned about; raise if it failed."""
+    for url, allowed in requested:
+        if allowed:
+            logger.debug("PDF rendering fetched %s", url[:200])
+        else:
+            logger.warning("PDF rendering refused to fetch %s", url[:200])
+    for message in messages:
+        logger.warning("WeasyPrint: %s", message)
+    if outcome != "ok":
+        raise PDFRenderError(payload)
+    return RenderedPDF(pdf=payload, requested=requested)
 
 
 def render_html_to_pdf(html, *, title, lang="en-GB", timeout=None) -> RenderedPDF:
@@ -152,10 +191,9 @@ def render_html_to_pdf(html, *, title, lang="en-GB", timeout=None) -> RenderedPD
     Raises `PDFRenderTimeout` (after terminating the worker) when the limit passes, and
     `PDFRenderError` when the worker fails. Refused URLs are logged at warning level.
     """
-    if timeout is None:
-        timeout = getattr(settings, "PDF_RENDER_TIMEOUT", 60)
+    timeout = _time_limit(timeout)
     roots = [str(root) for root in static_roots()]
-    base_url = (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
+    base_url = _base_url()
     # "spawn" starts a clean interpreter: no forked database connections or threads.
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
@@ -168,10 +206,7 @@ def render_html_to_pdf(html, *, title, lang="en-GB", timeout=None) -> RenderedPD
     sender.close()
     try:
         if not receiver.poll(timeout):
-            raise PDFRenderTimeout(
-                _("Making the PDF took longer than %(seconds)s seconds and was stopped.")
-                % {"seconds": timeout}
-            )
+            raise _timed_out(timeout)
         try:
             outcome, payload, requested, messages = receiver.recv()
         except EOFError as error:
@@ -184,16 +219,54 @@ def render_html_to_pdf(html, *, title, lang="en-GB", timeout=None) -> RenderedPD
         if process.is_alive():
             process.kill()
             process.join()
-    for url, allowed in requested:
-        if allowed:
-            logger.debug("PDF rendering fetched %s", url[:200])
+    return _report(outcome, payload, requested, messages)
+
+
+def render_many(
+    documents, *, workers=2, timeout=None, on_each=None, pdf_variant=PDF_VARIANT
+) -> list[bytes]:
+    """Render many (html, title, lang) documents to tagged PDFs, in order, on `workers` cores.
+
+    One pool of "spawn" processes serves the whole list, so the cost of starting a worker is
+    paid once per call rather than once per document. `timeout` (default
+    `PDF_RENDER_TIMEOUT`) limits each document: waiting longer than that for the next one
+    terminates the pool and raises `PDFRenderTimeout`; a failed document raises
+    `PDFRenderError`. `on_each(index, pdf)` is called as each document arrives, in order.
+    `pdf_variant=None` makes untagged PDFs, for documents that are merged (which loses the
+    tags anyway) and are quicker to read back without them.
+    """
+    documents = list(documents)
+    if not documents:
+        return []
+    timeout = _time_limit(timeout)
+    roots = [str(root) for root in static_roots()]
+    base_url = _base_url()
+    context = multiprocessing.get_context("spawn")
+    pool = context.Pool(processes=max(1, min(workers, len(documents))))
+    finished = False
+    try:
+        results = pool.imap(
+            _render_pooled,
+            [(html, base_url, roots, title, lang, pdf_variant) for html, title, lang in documents],
+            chunksize=1,
+        )
+        pdfs = []
+        for index in range(len(documents)):
+            try:
+                outcome = results.next(timeout)
+            except multiprocessing.TimeoutError as error:
+                raise _timed_out(timeout) from error
+            pdfs.append(_report(*outcome).pdf)
+            if on_each is not None:
+                on_each(index, pdfs[-1])
+        finished = True
+    finally:
+        if finished:
+            pool.close()
         else:
-            logger.warning("PDF rendering refused to fetch %s", url[:200])
-    for message in messages:
-        logger.warning("WeasyPrint: %s", message)
-    if outcome != "ok":
-        raise PDFRenderError(payload)
-    return RenderedPDF(pdf=payload, requested=requested)
+            pool.terminate()
+        pool.join()
+    return pdfs
 
 
 def document_language() -> str:

@@ -27,6 +27,12 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Run background tasks at once, in the test, instead of waiting for a worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def demo_user(db):
     """Return a function that gives the demo user with an email address."""

@@ -578,13 +578,25 @@ def test_export_round_command_unknown_round_is_an_error(tmp_path):
 
 
 @pytest.mark.django_db
-def test_export_round_command_refuses_pdf(tmp_path):
+def test_export_round_command_refuses_an_unknown_format(tmp_path):
     with pytest.raises(CommandError) as error:
-        call_command("export_round", "2020-22", "--format", "pdf", "--output", str(tmp_path / "x"))
+        call_command("export_round", "2020-22", "--format", "doc", "--output", str(tmp_path / "x"))
 
     assert str(error.value) == (
-        "Error: argument --format: invalid choice: 'pdf' (choose from 'xlsx', 'csv')"
+        "Error: argument --format: invalid choice: 'doc' "
+        "(choose from 'pdf', 'committee', 'xlsx', 'csv')"
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["pdf", "committee"])
+def test_export_round_command_writes_the_pack_and_the_committee_paper(tmp_path, fmt, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    output = tmp_path / f"2018-19-{fmt}.pdf"
+
+    call_command("export_round", "2018-19", "--format", fmt, "--output", str(output))
+
+    assert output.read_bytes().startswith(b"%PDF-")
 
 
 # A fixed number of queries -------------------------------------------------------------------

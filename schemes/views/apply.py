@@ -55,7 +55,7 @@ def start_application(request, code):
     round = get_object_or_404(Round.objects.visible_to(request.user), code=code)
     if not can(request.user, "schemes.start_application", round):
         raise PermissionDenied(_("You cannot start an application in this round."))
-    form = StartApplicationForm(request.POST or None)
+    form = StartApplicationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         application = workflow.application_start(
             round=round, title=form.cleaned_data["title"], acting_user=request.user
@@ -89,7 +89,7 @@ def edit_section(request, reference, number):
     section = get_object_or_404(sections, number=number)
     answers = {a.question_id: a.text for a in application.answers.all()}
     form = SectionForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         application=application,
         section=section,
         answers=answers,
@@ -146,7 +146,7 @@ def edit_components(request, reference):
     if not frameworks:
         raise Http404
     form = ComponentsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         application=application,
         frameworks=frameworks,
         initial={"version": application.version},
@@ -177,7 +177,7 @@ def edit_components(request, reference):
 def declaration(request, reference):
     application = get_editable_application(request, reference)
     form = DeclarationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         application=application,
         initial={
             "version": application.version,
@@ -274,7 +274,7 @@ def withdraw(request, reference):
     if not can(request.user, "schemes.withdraw_application", application):
         raise PermissionDenied
     form = ReasonForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         label=_("Why are you withdrawing this application?"),
         required_message=_("Enter the reason for withdrawing the application"),
         submit_label=_("Withdraw application"),
@@ -303,7 +303,7 @@ def request_clarification(request, reference):
     if not can(request.user, "schemes.return_application", application):
         raise PermissionDenied
     form = ReasonForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         label=_("What does the health board need to clarify?"),
         required_message=_("Enter what the health board needs to clarify"),
         submit_label=_("Return for clarification"),
@@ -343,7 +343,7 @@ def extensions(request, code):
     round = get_object_or_404(Round.objects.visible_to(request.user), code=code)
     if not can(request.user, "schemes.grant_extension", round):
         raise PermissionDenied
-    form = ExtensionForm(request.POST or None, round=round)
+    form = ExtensionForm(request.POST if request.method == "POST" else None, round=round)
     if request.method == "POST" and form.is_valid():
         extension = workflow.extension_grant(
             round=round,

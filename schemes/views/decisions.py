@@ -32,7 +32,13 @@ def decide(request, reference):
         raise PermissionDenied
     decision = Decision.objects.filter(application=application).select_related("decided_by").first()
     refusal = domain.decision_refusal(application)
-    form = None if refusal else DecisionForm(request.POST or None, application=application)
+    form = (
+        None
+        if refusal
+        else DecisionForm(
+            request.POST if request.method == "POST" else None, application=application
+        )
+    )
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             domain.decision_record(

@@ -45,7 +45,9 @@ def get_changeable_round(request, code):
 def round_create(request):
     if not can(request.user, "schemes.manage_round", None):
         raise PermissionDenied
-    form = RoundForm(request.POST or None, submit_label=_("Create round"))
+    form = RoundForm(
+        request.POST if request.method == "POST" else None, submit_label=_("Create round")
+    )
     if request.method == "POST" and form.is_valid():
         details = form.round_details()
         try:
@@ -74,7 +76,7 @@ def round_copy(request, code):
             suggestion.get("closes_at", source.closes_at),
         ),
     }
-    form = RoundCopyForm(request.POST or None, initial=initial)
+    form = RoundCopyForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         details = form.round_details()
         try:
@@ -95,7 +97,7 @@ def round_copy(request, code):
 def round_edit(request, code):
     round = get_changeable_round(request, code)
     form = RoundForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         round=round,
         initial=RoundForm.initial_for(round),
         submit_label=_("Save changes"),
@@ -123,7 +125,9 @@ def round_shares(request, code):
         .distinct()
         .order_by("name")
     )
-    form = RoundSharesForm(request.POST or None, round=round, organisations=organisations)
+    form = RoundSharesForm(
+        request.POST if request.method == "POST" else None, round=round, organisations=organisations
+    )
     if request.method == "POST" and form.is_valid():
         try:
             round_setup.round_set_shares(

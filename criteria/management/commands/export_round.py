@@ -1,4 +1,4 @@
-"""Write a round's spreadsheets to a file; for scheduled jobs (cron, systemd timer)."""
+"""Write a round's exports to a file; for scheduled jobs (cron, systemd timer)."""
 
 from pathlib import Path
 
@@ -8,17 +8,31 @@ from django.utils.translation import gettext as _
 from criteria.exports.files import FORMATS, export
 from schemes.models import Round
 
+PDF_FORMATS = ("pdf", "committee")
+
+
+def pdf_export(round, fmt, *, anonymise):
+    """The appraisal pack (pdf) or the committee paper (committee), as PDF bytes."""
+    if fmt == "pdf":
+        from criteria.domain.pack import build_pack
+
+        return build_pack(round, reviewers_named=not anonymise).pdf
+    from criteria.domain.committee import committee_paper_pdf_bytes
+
+    return committee_paper_pdf_bytes(round)
+
 
 class Command(BaseCommand):
     help = (
-        "Write a round's applications, budget lines, scores and decisions to --output: "
-        "an Excel workbook (--format xlsx) or a ZIP of CSV files (--format csv). Reviewers are "
-        "lettered unless --named-reviewers is given."
+        "Write a round's export to --output: the appraisal pack (--format pdf), the committee "
+        "paper (--format committee), or its applications, budget lines, scores and decisions "
+        "as an Excel workbook (--format xlsx) or a ZIP of CSV files (--format csv). Reviewers "
+        "are lettered unless --named-reviewers is given."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("code", help="The round's code, e.g. 2020-22.")
-        parser.add_argument("--format", required=True, choices=FORMATS, dest="fmt")
+        parser.add_argument("--format", required=True, choices=(*PDF_FORMATS, *FORMATS), dest="fmt")
         parser.add_argument("--output", required=True, type=Path, help="The file to write.")
         parser.add_argument(
             "--named-reviewers",
@@ -30,7 +44,10 @@ class Command(BaseCommand):
         round = Round.objects.filter(code=code).first()
         if round is None:
             raise CommandError(_("No round with code %(code)s.") % {"code": code})
-        content = export(round, fmt, anonymise=not named_reviewers)
+        if fmt in PDF_FORMATS:
+            content = pdf_export(round, fmt, anonymise=not named_reviewers)
+        else:
+            content = export(round, fmt, anonymise=not named_reviewers)
         try:
             output.write_bytes(content)
         except OSError as error:

@@ -1,0 +1,239 @@
+"""The round appraisal pack: what it carries, its page numbers and bookmarks, its cache, safety."""
+
+import io
+import multiprocessing
+import re
+
+import pytest
+from django.utils import dateformat, timezone
+from pypdf import PdfReader
+
+from criteria.domain.pack import build_pack, pack_applications
+from criteria.models import Criterion
+from pacesetter.pdf import PDFRenderTimeout, render_many
+from schemes.models import Answer, Application, Round
+from tests.factories.panel import panel_application
+from tests.test_pdf import (
+    PASSWD_START,
+    embedded_files_listing,
+    outline_titles,
+    pdf_field,
+    pdf_info,
+    pdf_text,
+    run,
+)
+
+pytestmark = pytest.mark.django_db
+
+HDD = "PS-2018-HDD-001"
+HDD_TITLE = "Networked model for primary care contractors"
+FRONT_SECTIONS = ["Ranking", "Money by health board", "Tick-matrix coverage", "Score distributions"]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Keep the pack cache out of the repository."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def page_texts(pdf, tmp_path):
+    """Return each page's text, whitespace collapsed, first page first."""
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(pdf)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    return [
+        " ".join(run("pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-").split())
+        for n in range(1, pages + 1)
+    ]
+
+
+def contents_pages(pages):
+    """Return {section title: page number} as printed on the contents page (page 2)."""
+    table = pages[1].split("Section Page ", 1)[1].rsplit(" OFFICIAL-SENSITIVE Page", 1)[0]
+    return {title: int(number) for title, number in re.findall(r"(.+?) (\d+)(?: |$)", table)}
+
+
+def first_page_with(pages, text, *, after=0):
+    return next(
+        number for number, page in enumerate(pages, start=1) if number > after and text in page
+    )
+
+
+@pytest.fixture
+def round_2018():
+    return Round.objects.get(code="2018-19")
+
+
+def test_pack_applications_are_the_submitted_and_decided_in_ranking_order(round_2018):
+    unscored = panel_application(round_2018, reference="PS-2018-AAA-001")
+    panel_application(round_2018, reference="PS-2018-AAA-002", status="draft")
+    panel_application(round_2018, reference="PS-2018-AAA-003", status="withdrawn")
+
+    rows = pack_applications(round_2018)
+
+    assert [row.application for row in rows] == [
+        Application.objects.get(reference=HDD),
+        unscored,
+    ]
+    assert [row.rank for row in rows] == [1, None]
+
+
+def test_pack_of_2018_19_carries_cover_contents_ranking_money_charts_and_summaries(
+    round_2018, tmp_path
+):
+    result = build_pack(round_2018)
+    pages = page_texts(result.pdf, tmp_path)
+    text = " ".join(pages)
+    today = dateformat.format(timezone.localtime(), "j F Y")
+
+    assert result.pages == len(pages)
+    # The cover.
+    assert pages[0].startswith("Appraisal pack: Pacesetter 2018-19 · 2018-19 OFFICIAL-SENSITIVE")
+    assert "Round Pacesetter 2018-19" in pages[0]
+    assert f"Date generated {today}, " in pages[0]
+    # The contents, each number where its section really starts.
+    contents = contents_pages(pages)
+    assert list(contents) == [*FRONT_SECTIONS, f"{HDD}: {HDD_TITLE}"]
+    assert contents["Ranking"] == first_page_with(pages, "Applications by final score", after=2)
+    assert contents["Money by health board"] == first_page_with(
+        pages, "Money by health board against indicative shares", after=2
+    )
+    assert contents["Tick-matrix coverage"] == first_page_with(
+        pages, "Each row is a strategic component", after=2
+    )
+    assert contents["Score distributions"] == first_page_with(
+        pages, "Score distributions by criterion", after=2
+    )
+    part_start = contents[f"{HDD}: {HDD_TITLE}"]
+    assert part_start == first_page_with(pages, HDD_TITLE, after=3)
+    assert f"Application summary · {HDD} {HDD_TITLE}" in pages[part_start - 1]
+    # The ranking and the money table.
+    assert "68.75% £488,000.00 £488,000.00 Approved £488,000.00" in text
+    assert "All organisations £0.00 £488,000.00 £488,000.00" in text
+    # The charts' text is text in the PDF.
+    assert "Money requested and approved by health board" in text
+    assert "Requested: £488,000.00" in text
+    assert "Approved: £488,000.00" in text
+    # The application's summary and appraisal.
+    assert "Primary Care is the foundation of health services" in text
+    assert "Amount requested £488,000.00" in text
+    assert "Total project cost £1,047,000.00" in text
+    assert f"Appraisal summary · {HDD}" in text
+    for label in Criterion.objects.filter(criteria_set=round_2018.criteria_set_id).values_list(
+        "label", flat=True
+    ):
+        assert f" {label}. " in text
+    # Every page is numbered once, on its own page, and carries the marking.
+    assert [re.findall(r"Page \d+ of \d+", page) for page in pages] == [
+        [f"Page {number} of {len(pages)}"] for number in range(1, len(pages) + 1)
+    ]
+    assert all(page.count("OFFICIAL-SENSITIVE") >= 2 for page in pages)
+
+
+def test_pack_has_bookmarks_title_and_language(round_2018, tmp_path):
+    pdf = build_pack(round_2018).pdf
+
+    assert outline_titles(pdf, tmp_path) == [
+        "Cover",
+        "Contents",
+        *FRONT_SECTIONS,
+        f"{HDD}: {HDD_TITLE}",
+    ]
+    assert pdf_field(pdf_info(pdf, tmp_path), "Title") == "Appraisal pack: Pacesetter 2018-19"
+    assert PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == "en-GB"
+
+
+def test_pack_of_2020_22_names_reviewers_only_when_asked(tmp_path):
+    round = Round.objects.get(code="2020-22")
+
+    lettered = build_pack(round)
+    named = build_pack(round, reviewers_named=True)
+    lettered_text = pdf_text(lettered.pdf, tmp_path)
+    named_text = pdf_text(named.pdf, tmp_path)
+    pages = page_texts(lettered.pdf, tmp_path)
+
+    assert "Reviewer A" in lettered_text
+    assert "Rhodri Williams" not in lettered_text
+    assert "Lettered: names withheld" in lettered_text
+    assert "Rhodri Williams" in named_text
+    assert "Reviewer A" not in named_text
+    assert (named.parts_rendered, named.parts_reused) == (1, 0)
+    assert "Amount requested £296,000.00" in lettered_text
+    assert "Tick-matrix coverage: components by application" in lettered_text
+    start = contents_pages(pages)[
+        "PS-2020-CAV-001: " + Application.objects.get(reference="PS-2020-CAV-001").title
+    ]
+    assert "Application summary · PS-2020-CAV-001" in pages[start - 1]
+    assert "Application summary · PS-2020-CAV-001" not in pages[start - 2]
+
+
+def test_pack_rebuilt_unchanged_renders_no_application_again(round_2018):
+    panel_application(round_2018, reference="PS-2018-AAA-001")
+    cold = build_pack(round_2018)
+
+    warm = build_pack(round_2018)
+
+    assert (cold.parts_rendered, cold.parts_reused) == (2, 0)
+    assert (warm.parts_rendered, warm.parts_reused) == (0, 2)
+    assert warm.pages == cold.pages
+
+
+def test_pack_after_one_answer_changes_renders_only_that_application(round_2018, tmp_path):
+    panel_application(round_2018, reference="PS-2018-AAA-001")
+    build_pack(round_2018)
+    answer = Answer.objects.filter(application__reference=HDD).order_by("pk").first()
+    answer.text = "A changed answer about primary care clusters."
+    answer.save()
+    progress = []
+
+    result = build_pack(round_2018, progress=lambda percent, message: progress.append(percent))
+
+    assert (result.parts_rendered, result.parts_reused) == (1, 1)
+    assert "A changed answer about primary care clusters." in pdf_text(result.pdf, tmp_path)
+    assert progress[0] == 0
+    assert progress[-1] == 100
+    assert progress == sorted(progress)
+
+
+def test_pack_with_hostile_answers_fetches_and_embeds_nothing(round_2018, tmp_path):
+    hostile = (
+        '<img src="file:///etc/passwd">'
+        '<a rel="attachment" href="file:///etc/passwd">passwd</a>'
+        '<img src="http://169.254.169.254/latest/meta-data/">'
+        '<p style="background: url(http://169.254.169.254/css)">css</p>'
+    )
+    application = Application.objects.get(reference=HDD)
+    Application.objects.filter(pk=application.pk).update(title=hostile)
+    application.answers.update(text=hostile)
+
+    result = build_pack(round_2018)
+    text = pdf_text(result.pdf, tmp_path)
+
+    assert embedded_files_listing(result.pdf, tmp_path) == "0 embedded files"
+    assert PASSWD_START not in text
+    assert '<img src="file:///etc/passwd">' in text
+    assert "url(http://169.254.169.254/css)" in text
+
+
+def test_render_many_past_the_time_limit_raises_and_stops_the_workers(settings):
+    settings.PDF_RENDER_TIMEOUT = 0.01
+    html = "<html><body>" + "<p>Quality improvement.</p>" * 20_000 + "</body></html>"
+
+    with pytest.raises(PDFRenderTimeout) as raised:
+        render_many([(html, "Too long", "en-GB")] * 3)
+
+    assert str(raised.value) == "Making the PDF took longer than 0.01 seconds and was stopped."
+    assert multiprocessing.active_children() == []
+
+
+def test_render_many_returns_the_documents_in_order():
+    documents = [(f"<p>Part {number}</p>", f"Part {number}", "en-GB") for number in range(3)]
+
+    pdfs = render_many(documents)
+
+    assert [PdfReader(io.BytesIO(pdf)).metadata.title for pdf in pdfs] == [
+        "Part 0",
+        "Part 1",
+        "Part 2",
+    ]
