@@ -7,12 +7,13 @@ a throwaway test database first.
 import datetime
 import itertools
 import statistics
+import tempfile
 import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from criteria.enums import Recommendation, ReviewStatus
@@ -34,11 +35,13 @@ class Sizes:
     reviewers: int = 40
     reviews_per_application: int = 3
     budget_lines: int = 10
+    pack_applications: int = 60
 
 
 @dataclass(frozen=True)
 class Programme:
     rounds: list
+    pack_round: Round
     applicant: User
     manager: User
     reviewer: User
@@ -46,60 +49,10 @@ class Programme:
     application: Application
 
 
-def build_programme(sizes: Sizes) -> Programme:
-    """Create the synthetic programme and return the people and objects the pages need."""
-    load_fixture_files(REFERENCE_FILES)
-    boards = list(Organisation.objects.health_boards())[: sizes.boards]
-    for number in range(len(boards), sizes.boards):
-        boards.append(
-            Organisation.objects.create(
-                code=f"B{number:02d}",
-                name=f"Benchmark Health Board {number}",
-                kind=OrganisationKind.HEALTH_BOARD,
-            )
-        )
-    government = Organisation.objects.get(code="WG")
-    manager = User.objects.create_user(
-        "bench.manager@example.org",
-        full_name="Bench Manager",
-        role=Role.PROGRAMME_MANAGER,
-        organisation=government,
-    )
-    applicant = User.objects.create_user(
-        "bench.applicant@example.org",
-        full_name="Bench Applicant",
-        role=Role.APPLICANT,
-        organisation=boards[0],
-    )
-    reviewers = User.objects.bulk_create(
-        User(
-            email=f"bench.reviewer{n}@example.org",
-            full_name=f"Reviewer {n:03d}",
-            role=Role.REVIEWER,
-            organisation=government,
-        )
-        for n in range(sizes.reviewers)
-    )
-    template = Round.objects.get(code="2020-22")
-    question_set = QuestionSet.objects.get(code="2020-22")
-    now = timezone.now()
-    rounds = []
-    for number in range(sizes.rounds):
-        start = 2040 + 2 * number
-        round = Round.objects.create(
-            code=f"{start}-{(start + 2) % 100:02d}",
-            name=f"Benchmark round {start}",
-            state=RoundState.IN_REVIEW,
-            opens_at=now - datetime.timedelta(days=120),
-            closes_at=now - datetime.timedelta(days=60),
-            max_duration_months=24,
-            envelope_total=Decimal("5000000.00"),
-            criteria_set=template.criteria_set,
-            question_set=question_set,
-            panel_chair=manager,
-        )
-        round.frameworks.set(template.frameworks.all())
-        rounds.append(round)
+def _populate(
+    *, rounds, count, start, boards, reviewers, manager, question_set, template, sizes, now
+):
+    """Bulk-create `count` submitted applications across `rounds`, each fully reviewed."""
     applications = Application.objects.bulk_create(
         (
             Application(
@@ -113,7 +66,7 @@ def build_programme(sizes: Sizes) -> Programme:
                 duration_months=24,
                 submitted_at=now,
             )
-            for n in range(sizes.applications)
+            for n in range(start, start + count)
         ),
         batch_size=BATCH,
     )
@@ -177,13 +130,109 @@ def build_programme(sizes: Sizes) -> Programme:
         ),
         batch_size=BATCH,
     )
+    return applications
+
+
+def build_programme(sizes: Sizes) -> Programme:
+    """Create the synthetic programme and return the people and objects the pages need."""
+    load_fixture_files(REFERENCE_FILES)
+    boards = list(Organisation.objects.health_boards())[: sizes.boards]
+    for number in range(len(boards), sizes.boards):
+        boards.append(
+            Organisation.objects.create(
+                code=f"B{number:02d}",
+                name=f"Benchmark Health Board {number}",
+                kind=OrganisationKind.HEALTH_BOARD,
+            )
+        )
+    government = Organisation.objects.get(code="WG")
+    manager = User.objects.create_user(
+        "bench.manager@example.org",
+        full_name="Bench Manager",
+        role=Role.PROGRAMME_MANAGER,
+        organisation=government,
+    )
+    applicant = User.objects.create_user(
+        "bench.applicant@example.org",
+        full_name="Bench Applicant",
+        role=Role.APPLICANT,
+        organisation=boards[0],
+    )
+    reviewers = User.objects.bulk_create(
+        User(
+            email=f"bench.reviewer{n}@example.org",
+            full_name=f"Reviewer {n:03d}",
+            role=Role.REVIEWER,
+            organisation=government,
+        )
+        for n in range(sizes.reviewers)
+    )
+    template = Round.objects.get(code="2020-22")
+    question_set = QuestionSet.objects.get(code="2020-22")
+    now = timezone.now()
+    rounds = []
+    for number in range(sizes.rounds):
+        start = 2040 + 2 * number
+        round = Round.objects.create(
+            code=f"{start}-{(start + 2) % 100:02d}",
+            name=f"Benchmark round {start}",
+            state=RoundState.IN_REVIEW,
+            opens_at=now - datetime.timedelta(days=120),
+            closes_at=now - datetime.timedelta(days=60),
+            max_duration_months=24,
+            envelope_total=Decimal("5000000.00"),
+            criteria_set=template.criteria_set,
+            question_set=question_set,
+            panel_chair=manager,
+        )
+        round.frameworks.set(template.frameworks.all())
+        rounds.append(round)
+    applications = _populate(
+        rounds=rounds,
+        count=sizes.applications,
+        start=0,
+        boards=boards,
+        reviewers=reviewers,
+        manager=manager,
+        question_set=question_set,
+        template=template,
+        sizes=sizes,
+        now=now,
+    )
+    pack_round = Round.objects.create(
+        code="2070-72",
+        name="Benchmark pack round",
+        state=RoundState.IN_REVIEW,
+        opens_at=now - datetime.timedelta(days=120),
+        closes_at=now - datetime.timedelta(days=60),
+        max_duration_months=24,
+        envelope_total=Decimal("5000000.00"),
+        criteria_set=template.criteria_set,
+        question_set=question_set,
+        panel_chair=manager,
+    )
+    pack_round.frameworks.set(template.frameworks.all())
+    _populate(
+        rounds=[pack_round],
+        count=sizes.pack_applications,
+        start=sizes.applications,
+        boards=boards,
+        reviewers=reviewers,
+        manager=manager,
+        question_set=question_set,
+        template=template,
+        sizes=sizes,
+        now=now,
+    )
     first = applications[0]
+    assignment = Assignment.objects.select_related("reviewer").filter(application=first).first()
     return Programme(
         rounds=rounds,
+        pack_round=pack_round,
         applicant=User.objects.get(pk=applicant.pk),
         manager=manager,
-        reviewer=assignments[0].reviewer,
-        assignment=assignments[0],
+        reviewer=assignment.reviewer,
+        assignment=assignment,
         application=first,
     )
 
@@ -263,12 +312,61 @@ def time_pages(programme, repeat):
     return figures
 
 
-def measure(sizes: Sizes, repeat: int) -> dict:
-    """Build the programme in the current database and return every figure."""
+def timed(function):
     started = time.perf_counter()
-    programme = build_programme(sizes)
-    built_s = time.perf_counter() - started
+    result = function()
+    return result, time.perf_counter() - started
+
+
+def floor_s_per_page():
+    """WeasyPrint rendering a plain one-page document in the pack's fonts: no page beats it."""
+    from weasyprint import CSS, HTML
+
+    from pacesetter.pdf import SafeURLFetcher, static_roots, stylesheet_url
+
+    html = HTML(
+        string="<h1>Floor</h1><p>One plain page in the portal's PDF fonts.</p>",
+        url_fetcher=SafeURLFetcher(static_roots()),
+    )
+    stylesheet = CSS(url=stylesheet_url(), url_fetcher=SafeURLFetcher(static_roots()))
+    html.write_pdf(stylesheets=[stylesheet])  # load fonts and styles once, as a warm worker has
+    samples = []
+    for _ in range(5):
+        _result, seconds = timed(lambda: html.write_pdf(stylesheets=[stylesheet]))
+        samples.append(seconds)
+    return statistics.median(samples)
+
+
+def time_pdfs(programme):
+    """Time the application summary, and the pack of the pack round cold then warm."""
+    from criteria.domain.pack import build_pack
+
+    client = Client()
+    client.force_login(programme.manager)
+    path = f"/applications/{programme.application.reference}/summary.pdf"
+    _response, summary_s = timed(lambda: client.get(path))
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        cold, cold_s = timed(lambda: build_pack(programme.pack_round))
+        _warm, warm_s = timed(lambda: build_pack(programme.pack_round))
+    floor = floor_s_per_page()
     return {
+        "application_summary_s": round(summary_s, 2),
+        "pack_applications": programme.pack_round.applications.count(),
+        "pack_pages": cold.pages,
+        "pack_cold_s": round(cold_s, 2),
+        "pack_warm_s": round(warm_s, 2),
+        "pack_s_per_page": round(cold_s / cold.pages, 4),
+        "floor_s_per_page": round(floor, 4),
+    }
+
+
+def measure(sizes: Sizes, repeat: int, *, pdf: bool = True) -> dict:
+    """Build the programme in the current database and return every figure."""
+    programme, built_s = timed(lambda: build_programme(sizes))
+    figures = {
         "dataset": dataset_counts(programme, sizes, built_s),
         "pages": time_pages(programme, repeat),
     }
+    if pdf:
+        figures["pdf"] = time_pdfs(programme)
+    return figures

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_benchmark_measures_every_main_page_on_a_small_programme():
-    sizes = Sizes(applications=6, reviewers=4, rounds=2, budget_lines=2)
+    sizes = Sizes(applications=6, reviewers=4, rounds=2, budget_lines=2, pack_applications=2)
 
     figures = json.loads(json.dumps(measure(sizes, repeat=2)))
 
@@ -32,3 +32,23 @@ def test_benchmark_measures_every_main_page_on_a_small_programme():
     for name, page in figures["pages"].items():
         assert set(page) == {"path", "p50_ms", "p95_ms", "queries"}, name
         assert page["queries"] > 0, name
+
+
+def test_benchmark_times_the_summary_and_the_pack_cold_and_warm(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    sizes = Sizes(applications=3, reviewers=3, rounds=1, budget_lines=2, pack_applications=2)
+
+    pdf = measure(sizes, repeat=1)["pdf"]
+
+    assert set(pdf) == {
+        "application_summary_s",
+        "pack_applications",
+        "pack_pages",
+        "pack_cold_s",
+        "pack_warm_s",
+        "pack_s_per_page",
+        "floor_s_per_page",
+    }
+    assert pdf["pack_applications"] == 2
+    assert pdf["pack_pages"] > 2
+    assert pdf["floor_s_per_page"] > 0

@@ -21,6 +21,13 @@ class Command(BaseCommand):
             "--reviews-per-application", type=int, default=defaults.reviews_per_application
         )
         parser.add_argument("--budget-lines", type=int, default=defaults.budget_lines)
+        parser.add_argument(
+            "--pack-applications",
+            type=int,
+            default=defaults.pack_applications,
+            help="Applications in the round whose appraisal pack is timed.",
+        )
+        parser.add_argument("--no-pdf", action="store_true", help="Time the pages only.")
         parser.add_argument("--repeat", type=int, default=20, help="Requests per page.")
 
     def handle(self, *args, **options):
@@ -31,12 +38,13 @@ class Command(BaseCommand):
             reviewers=options["reviewers"],
             reviews_per_application=options["reviews_per_application"],
             budget_lines=options["budget_lines"],
+            pack_applications=options["pack_applications"],
         )
         setup_test_environment()
         real_name = connection.settings_dict["NAME"]
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
-            figures = measure(sizes, options["repeat"])
+            figures = measure(sizes, options["repeat"], pdf=not options["no_pdf"])
         finally:
             connection.creation.destroy_test_db(real_name, verbosity=0)
         self.stdout.write(json.dumps(figures, indent=2))
