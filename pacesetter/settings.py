@@ -106,6 +106,17 @@ DATABASES = {
 }
 # Every request is one transaction: a failed save leaves nothing half-written.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web server and the background worker share the file: write-ahead logging lets
+    # readers carry on during a write, IMMEDIATE transactions take the write lock up front
+    # (no deadlock upgrading a read lock), and a writer waits its turn rather than failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

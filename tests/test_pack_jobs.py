@@ -103,3 +103,10 @@ def test_pack_request_without_csrf_token_is_refused(demo_user):
 
     assert response.status_code == 403
     assert PackJob.objects.count() == 0
+
+
+@pytest.mark.parametrize(("email", "shown"), [(MANAGER, True), ("chair@example.org", False)])
+def test_round_page_links_to_the_pack_for_programme_managers_only(signed_in, email, shown):
+    page = signed_in(email).get("/rounds/2018-19/").content.decode()
+
+    assert ('href="/rounds/2018-19/pack/"' in page) is shown
