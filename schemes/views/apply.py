@@ -268,61 +268,71 @@ def receipt(request, reference):
     return render(request, "schemes/application/receipt.html", {"application": application})
 
 
-@login_required
-def withdraw(request, reference):
+def reasoned_transition(request, reference, *, permission, move, text):
+    """A page asking why, then making one audited move of the application with that reason.
+
+    `text` holds the page's words: heading, label, required, submit and done.
+    """
     application = get_visible_application(request, reference)
-    if not can(request.user, "schemes.withdraw_application", application):
+    if not can(request.user, permission, application):
         raise PermissionDenied
     form = ReasonForm(
         request.POST if request.method == "POST" else None,
-        label=_("Why are you withdrawing this application?"),
-        required_message=_("Enter the reason for withdrawing the application"),
-        submit_label=_("Withdraw application"),
+        label=text["label"],
+        required_message=text["required"],
+        submit_label=text["submit"],
     )
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.application_withdraw(
-                application, reason=form.cleaned_data["reason"], acting_user=request.user
-            )
+            move(application, form.cleaned_data["reason"], request.user)
         except workflow.TransitionRefused as refused:
             refusal = refused.message
         else:
-            messages.success(request, _("The application has been withdrawn."))
+            messages.success(request, text["done"])
             return redirect(application.get_absolute_url())
     return render(
         request,
-        "schemes/application/withdraw.html",
-        {"application": application, "form": form, "refusal": refusal},
+        "schemes/application/reason.html",
+        {"application": application, "form": form, "refusal": refusal, "heading": text["heading"]},
+    )
+
+
+@login_required
+def withdraw(request, reference):
+    return reasoned_transition(
+        request,
+        reference,
+        permission="schemes.withdraw_application",
+        move=lambda application, reason, user: workflow.application_withdraw(
+            application, reason=reason, acting_user=user
+        ),
+        text={
+            "heading": _("Withdraw this application"),
+            "label": _("Why are you withdrawing this application?"),
+            "required": _("Enter the reason for withdrawing the application"),
+            "submit": _("Withdraw application"),
+            "done": _("The application has been withdrawn."),
+        },
     )
 
 
 @login_required
 def request_clarification(request, reference):
-    application = get_visible_application(request, reference)
-    if not can(request.user, "schemes.return_application", application):
-        raise PermissionDenied
-    form = ReasonForm(
-        request.POST if request.method == "POST" else None,
-        label=_("What does the health board need to clarify?"),
-        required_message=_("Enter what the health board needs to clarify"),
-        submit_label=_("Return for clarification"),
-    )
-    refusal = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.application_return_for_clarification(
-                application, message=form.cleaned_data["reason"], acting_user=request.user
-            )
-        except workflow.TransitionRefused as refused:
-            refusal = refused.message
-        else:
-            messages.success(request, _("The application has been returned for clarification."))
-            return redirect(application.get_absolute_url())
-    return render(
+    return reasoned_transition(
         request,
-        "schemes/application/clarification.html",
-        {"application": application, "form": form, "refusal": refusal},
+        reference,
+        permission="schemes.return_application",
+        move=lambda application, reason, user: workflow.application_return_for_clarification(
+            application, message=reason, acting_user=user
+        ),
+        text={
+            "heading": _("Return for clarification"),
+            "label": _("What does the health board need to clarify?"),
+            "required": _("Enter what the health board needs to clarify"),
+            "submit": _("Return for clarification"),
+            "done": _("The application has been returned for clarification."),
+        },
     )
 
 
