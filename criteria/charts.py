@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from criteria.domain.aggregation import SCORED_STATUSES, submitted_reviews
+from criteria.domain.money import BoardTotals
 from criteria.models import Criterion, ScalePoint, Score
 from pacesetter.charts import HeatMapRow, Series, bar_chart, heat_map, small_multiples
 from pacesetter.money import format_pounds
@@ -71,7 +72,7 @@ def money_by_board_figures(round, *, applications=None) -> MoneyByBoard:
     """
     boards = {}
     for share in round.indicative_shares.select_related("organisation"):
-        boards[share.organisation_id] = [share.organisation, share.amount, ZERO, ZERO]
+        boards[share.organisation_id] = BoardTotals(share.organisation, share.amount, ZERO, ZERO)
     scoped = list(
         _applications(round, applications)
         .select_related("organisation")
@@ -85,17 +86,28 @@ def money_by_board_figures(round, *, applications=None) -> MoneyByBoard:
     )
     for application in scoped:
         board = boards.setdefault(
-            application.organisation_id, [application.organisation, None, ZERO, ZERO]
+            application.organisation_id, BoardTotals(application.organisation, None, ZERO, ZERO)
         )
-        board[2] += application.totals().requested
-        board[3] += approved.get(application.pk, ZERO)
+        board.requested += application.totals().requested
+        board.approved += approved.get(application.pk, ZERO)
+    return figures_from_board_totals(
+        round, sorted(boards.values(), key=lambda board: board.organisation.name)
+    )
+
+
+def figures_from_board_totals(round, boards) -> MoneyByBoard:
+    """Turn per-board totals (`criteria.domain.money.board_totals`) into the chart's figures."""
     return MoneyByBoard(
         envelope=round.envelope_total,
         boards=tuple(
-            BoardMoney(organisation.code, organisation.name, share, requested, approved)
-            for organisation, share, requested, approved in sorted(
-                boards.values(), key=lambda board: board[0].name
+            BoardMoney(
+                board.organisation.code,
+                board.organisation.name,
+                board.share,
+                board.requested,
+                board.approved,
             )
+            for board in boards
         ),
     )
 

@@ -28,8 +28,9 @@ from pypdf.generic import NameObject, TextStringObject
 
 from criteria import charts
 from criteria.domain.aggregation import application_matrix, round_scores
+from criteria.domain.money import board_totals
 from criteria.views.appraisal_pdf import reviewer_names
-from criteria.views.ranking import RankedApplication, board_totals, rank_order
+from criteria.views.ranking import RankedApplication, rank_order
 from pacesetter.pdf import STYLESHEET, document_language, render_many, stylesheet_url
 from schemes.domain.decisions import RANKED
 from schemes.models import Application, Decision
@@ -234,8 +235,8 @@ def build_pack(
     folder = _cache_folder()
     rows = pack_applications(round)
     frameworks = list(frameworks_with_components(round))
-    money = charts.money_by_board_figures(round)
     boards = board_totals(round, rows)
+    money = charts.figures_from_board_totals(round, boards)
     context = {
         "round": round,
         "rows": rows,

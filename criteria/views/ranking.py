@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from criteria.decision_rules import panel_applications
 from criteria.domain.aggregation import application_matrix, round_scores
 from criteria.domain.anonymity import anonymous_order, reviewer_label
+from criteria.domain.money import board_totals
 from pacesetter.permissions import can
 from schemes.domain.decisions import DECIDABLE, RANKED
 from schemes.enums import ApplicationStatus
@@ -56,26 +57,6 @@ class RankedApplication:
         if self.decision is not None and self.decision.approved_amount is not None:
             return self.decision.approved_amount
         return ZERO
-
-
-@dataclass
-class BoardTotals:
-    """One organisation's money in the round against its indicative share."""
-
-    organisation: object
-    share: Decimal | None
-    requested: Decimal
-    approved: Decimal
-
-    @property
-    def requested_over_share(self):
-        if self.share is None or self.requested <= self.share:
-            return None
-        return self.requested - self.share
-
-    @property
-    def share_left(self):
-        return None if self.share is None else self.share - self.approved
 
 
 def rank_order(row):
@@ -131,19 +112,6 @@ def ranked_applications(round, user):
         row.money_runs_out = row.over_envelope and not (previous and previous.over_envelope)
         previous = row
     return rows
-
-
-def board_totals(round, rows):
-    """Return each organisation's requested and approved totals against its share."""
-    boards = {}
-    for share in round.indicative_shares.select_related("organisation"):
-        boards[share.organisation_id] = BoardTotals(share.organisation, share.amount, ZERO, ZERO)
-    for row in rows:
-        organisation = row.application.organisation
-        board = boards.setdefault(organisation.pk, BoardTotals(organisation, None, ZERO, ZERO))
-        board.requested += row.requested
-        board.approved += row.approved
-    return sorted(boards.values(), key=lambda board: board.organisation.name)
 
 
 def sorted_rows(rows, sort):
