@@ -8,7 +8,7 @@ PORT ?= 8000
 DEPLOY_CHECK_ENV := DEBUG=false ALLOWED_HOSTS=portal.example.org \
 	SECRET_KEY=deploy-check-only-$(shell date +%s)-not-a-real-key-0123456789abcdefghijklmnop
 
-.PHONY: demo test install install-test lint serve chromium clean
+.PHONY: demo test install install-test lint serve system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,15 +31,19 @@ static/css/portal.css: static/scss/portal.scss node_modules/.installed
 
 install: $(VENV)/.runtime-installed node_modules/.installed static/css/portal.css
 
-install-test: install $(VENV)/.test-installed chromium
+install-test: install $(VENV)/.test-installed system-packages
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Debian packages the tests use: Chromium for the browser tests (Playwright cannot download
+# its own browser here) and poppler-utils (pdftotext, pdfinfo, pdftoppm) to read the PDFs.
+system-packages:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/bin/pdftotext ] || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 		else \
-			echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; \
+			echo "The tests need Debian's$$missing: sudo apt-get install$$missing"; exit 1; \
 		fi; \
 	fi
 

@@ -152,6 +152,11 @@ def _render_worker(connection, html, base_url, roots, title, lang):
         connection.close()
 
 
+def _warm_up():
+    """Import WeasyPrint as a pool worker starts, while its parent is still preparing HTML."""
+    import weasyprint  # noqa: F401
+
+
 def _render_pooled(arguments):
     return _render_document(*arguments)
 
@@ -222,51 +227,100 @@ def render_html_to_pdf(html, *, title, lang="en-GB", timeout=None) -> RenderedPD
     return _report(outcome, payload, requested, messages)
 
 
+class RenderPool:
+    """Worker processes that render documents to PDF, kept for several batches.
+
+    Starting a "spawn" worker (a fresh interpreter that imports WeasyPrint) costs about half a
+    second, so one pool serves every batch of a job: `render(documents)` may be called many
+    times inside `with RenderPool(workers) as pool:`. Leaving the block normally closes the
+    workers; leaving it with an error (a time limit or a failed document) terminates them.
+    """
+
+    def __init__(self, workers=2, *, timeout=None):
+        self.workers = max(1, workers)
+        self.timeout = _time_limit(timeout)
+        self.roots = [str(root) for root in static_roots()]
+        self.base_url = _base_url()
+        self._pool = None
+
+    def __enter__(self):
+        # The workers start now, in the background, and are ready by the first batch.
+        context = multiprocessing.get_context("spawn")
+        self._pool = context.Pool(processes=self.workers, initializer=_warm_up)
+        return self
+
+    def __exit__(self, error_type, error, traceback):
+        if self._pool is not None:
+            if error_type is None:
+                self._pool.close()
+            else:
+                self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+        return False
+
+    def submit(self, document, *, pdf_variant=PDF_VARIANT):
+        """Start rendering one (html, title, lang[, variant]) document; return its handle.
+
+        Documents are rendered as they are submitted, so a caller can go on preparing the next
+        one meanwhile. Pass the handle to `result`.
+        """
+        if self._pool is None:
+            raise RuntimeError("RenderPool is used inside a with block.")
+        html, title, lang, *variant = document
+        return self._pool.apply_async(
+            _render_pooled,
+            (
+                (
+                    html,
+                    self.base_url,
+                    self.roots,
+                    title,
+                    lang,
+                    variant[0] if variant else pdf_variant,
+                ),
+            ),
+        )
+
+    def result(self, handle) -> bytes:
+        """Wait for a submitted document's PDF, for at most the time limit.
+
+        Raises `PDFRenderTimeout` when the limit passes, and `PDFRenderError` when the document
+        failed.
+        """
+        try:
+            outcome = handle.get(self.timeout)
+        except multiprocessing.TimeoutError as error:
+            raise _timed_out(self.timeout) from error
+        return _report(*outcome).pdf
+
+    def render(self, documents, *, on_each=None, pdf_variant=PDF_VARIANT) -> list[bytes]:
+        """Render (html, title, lang[, variant]) documents to PDFs, in order, on the workers.
+
+        A document's fourth item, if any, is its own PDF variant (None for an untagged PDF);
+        otherwise `pdf_variant` applies. `on_each(index, pdf)` is called as each document
+        arrives, in order. See `result` for the time limit and failures.
+        """
+        handles = [self.submit(document, pdf_variant=pdf_variant) for document in documents]
+        pdfs = []
+        for index, handle in enumerate(handles):
+            pdfs.append(self.result(handle))
+            if on_each is not None:
+                on_each(index, pdfs[-1])
+        return pdfs
+
+
 def render_many(
     documents, *, workers=2, timeout=None, on_each=None, pdf_variant=PDF_VARIANT
 ) -> list[bytes]:
     """Render many (html, title, lang) documents to tagged PDFs, in order, on `workers` cores.
 
-    One pool of "spawn" processes serves the whole list, so the cost of starting a worker is
-    paid once per call rather than once per document. `timeout` (default
-    `PDF_RENDER_TIMEOUT`) limits each document: waiting longer than that for the next one
-    terminates the pool and raises `PDFRenderTimeout`; a failed document raises
-    `PDFRenderError`. `on_each(index, pdf)` is called as each document arrives, in order.
-    `pdf_variant=None` makes untagged PDFs, for documents that are merged (which loses the
-    tags anyway) and are quicker to read back without them.
+    One `RenderPool` serves the whole list; see `RenderPool.render` for the time limit,
+    failures and `on_each`. `pdf_variant=None` makes untagged PDFs.
     """
     documents = list(documents)
-    if not documents:
-        return []
-    timeout = _time_limit(timeout)
-    roots = [str(root) for root in static_roots()]
-    base_url = _base_url()
-    context = multiprocessing.get_context("spawn")
-    pool = context.Pool(processes=max(1, min(workers, len(documents))))
-    finished = False
-    try:
-        results = pool.imap(
-            _render_pooled,
-            [(html, base_url, roots, title, lang, pdf_variant) for html, title, lang in documents],
-            chunksize=1,
-        )
-        pdfs = []
-        for index in range(len(documents)):
-            try:
-                outcome = results.next(timeout)
-            except multiprocessing.TimeoutError as error:
-                raise _timed_out(timeout) from error
-            pdfs.append(_report(*outcome).pdf)
-            if on_each is not None:
-                on_each(index, pdfs[-1])
-        finished = True
-    finally:
-        if finished:
-            pool.close()
-        else:
-            pool.terminate()
-        pool.join()
-    return pdfs
+    with RenderPool(min(workers, max(len(documents), 1)), timeout=timeout) as pool:
+        return pool.render(documents, on_each=on_each, pdf_variant=pdf_variant)
 
 
 def document_language() -> str:

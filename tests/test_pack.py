@@ -4,13 +4,13 @@ import io
 import multiprocessing
 import re
 
+import pikepdf
 import pytest
 from django.utils import dateformat, timezone
-from pypdf import PdfReader
 
 from criteria.domain.pack import build_pack, pack_applications
 from criteria.models import Criterion
-from pacesetter.pdf import PDFRenderTimeout, render_many
+from pacesetter.pdf import PDFRenderTimeout, RenderPool, render_many
 from schemes.models import Answer, Application, Round
 from tests.factories.panel import panel_application
 from tests.test_pdf import (
@@ -41,7 +41,7 @@ def page_texts(pdf, tmp_path):
     """Return each page's text, whitespace collapsed, first page first."""
     path = tmp_path / "pages.pdf"
     path.write_bytes(pdf)
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    pages = len(pikepdf.open(io.BytesIO(pdf)).pages)
     return [
         " ".join(run("pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-").split())
         for n in range(1, pages + 1)
@@ -131,17 +131,82 @@ def test_pack_of_2018_19_carries_cover_contents_ranking_money_charts_and_summari
     assert all(page.count("OFFICIAL-SENSITIVE") >= 2 for page in pages)
 
 
+def outline_tree(pdf):
+    """Return the outline as [(title, page from 1, [children])], read with pikepdf."""
+    document = pikepdf.open(io.BytesIO(pdf))
+    pages = {page.objgen: number for number, page in enumerate(document.pages, start=1)}
+
+    def entry(item):
+        page = pages[item.destination[0].objgen]
+        return (item.title, page, [entry(child) for child in item.children])
+
+    with document.open_outline() as outline:
+        return [entry(item) for item in outline.root]
+
+
 def test_pack_has_bookmarks_title_and_language(round_2018, tmp_path):
     pdf = build_pack(round_2018).pdf
+    pages = page_texts(pdf, tmp_path)
 
-    assert outline_titles(pdf, tmp_path) == [
+    tree = outline_tree(pdf)
+
+    assert [title for title, _page, _children in tree] == [
         "Cover",
         "Contents",
         *FRONT_SECTIONS,
         f"{HDD}: {HDD_TITLE}",
     ]
+    assert outline_titles(pdf, tmp_path)[: len(tree) - 1] == [title for title, *_ in tree[:-1]]
+    application_title, application_page, sections = tree[-1]
+    assert application_page == contents_pages(pages)[application_title]
+    # The application's own bookmarks sit under it, at its pages.
+    assert [(title, page) for title, page, _children in sections][:1] == [
+        ("Application summary", application_page)
+    ]
+    assert "Appraisal summary" in [title for title, _page, _children in sections]
+    assert all(page >= application_page for _title, page, _children in sections)
     assert pdf_field(pdf_info(pdf, tmp_path), "Title") == "Appraisal pack: Pacesetter 2018-19"
-    assert PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == "en-GB"
+    assert pikepdf.open(io.BytesIO(pdf)).Root.Lang == "en-GB"
+
+
+def test_pack_is_one_tagged_pdf_ua_document(round_2018):
+    panel_application(round_2018, reference="PS-2018-AAA-001")
+    pdf = build_pack(round_2018).pdf
+    document = pikepdf.open(io.BytesIO(pdf))
+
+    tree = document.Root.StructTreeRoot
+    (element,) = tree.K
+    parent_tree = dict(pikepdf.NumberTree(tree.ParentTree).items())
+    with document.open_metadata() as metadata:
+        assert metadata["pdfuaid:part"] == "1"
+        assert metadata["dc:title"] == "Appraisal pack: Pacesetter 2018-19"
+    assert document.check_pdf_syntax() == []
+    assert document.Root.MarkInfo.Marked is True
+    assert document.Root.ViewerPreferences.DisplayDocTitle is True
+    assert pikepdf.Name.Document == element.S
+    # Every page finds its own structure through the parent tree, whichever part it came from.
+    for page in document.pages:
+        marked = parent_tree[int(page.obj.StructParents)]
+        assert all(item.Pg.objgen == page.objgen for item in marked if item is not None)
+    assert len({int(page.obj.StructParents) for page in document.pages}) == len(document.pages)
+    assert int(tree.ParentTreeNextKey) > max(parent_tree)
+    # Every part's structure is there, under the one document element, and each element's
+    # page is a page of the pack.
+    pages = {page.objgen for page in document.pages}
+    elements = list(structure_elements(element))
+    assert all(item.Pg.objgen in pages for item in elements if "/Pg" in item)
+    assert all(item.P.objgen == element.objgen for item in element.K)
+    # The front matter's title, then each application's "Application summary" heading.
+    assert sum(item.S == pikepdf.Name.H1 for item in elements) >= 3
+
+
+def structure_elements(element):
+    """Yield every structure element under `element`, depth first."""
+    kids = element.get("/K")
+    for kid in [kids] if isinstance(kids, pikepdf.Dictionary) else list(kids or []):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from structure_elements(kid)
 
 
 def test_pack_of_2020_22_names_reviewers_only_when_asked(tmp_path):
@@ -232,8 +297,15 @@ def test_render_many_returns_the_documents_in_order():
 
     pdfs = render_many(documents)
 
-    assert [PdfReader(io.BytesIO(pdf)).metadata.title for pdf in pdfs] == [
+    assert [str(pikepdf.open(io.BytesIO(pdf)).open_metadata()["dc:title"]) for pdf in pdfs] == [
         "Part 0",
         "Part 1",
         "Part 2",
     ]
+
+
+def test_render_pool_is_used_inside_its_with_block():
+    pool = RenderPool(1)
+
+    with pytest.raises(RuntimeError, match="inside a with block"):
+        pool.submit(("<p>Too early</p>", "Too early", "en-GB"))

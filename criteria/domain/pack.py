@@ -1,16 +1,16 @@
 """A round's appraisal pack: front matter, then every application's summary and appraisal.
 
 The pack is made of parts: one front matter (cover, contents, ranking, money by health board,
-tick-matrix coverage, score distributions) and one part per application. Each application
-part's PDF is cached under `MEDIA_ROOT/pack-cache/` by the sha256 of its HTML (with the
-stylesheet), so regenerating after one application changes renders only that part. Parts
-are rendered without page numbers on both cores (`render_many`), merged with pypdf, and
-stamped with "Page X of Y" from one small numbering PDF. Merging loses WeasyPrint's tagged
-structure: the pack is not PDF/UA-1, unlike the single-application PDFs.
+tick-matrix coverage, score distributions) and one part per application. Each part is a tagged
+(PDF/UA-1) WeasyPrint document, rendered on both cores by one `RenderPool`; the parts are
+joined by `pacesetter.pdf_merge.join_tagged`, which keeps their structure trees, and stamped
+with "Page X of Y" as artifacts from one small numbering PDF. Each application part's PDF is
+cached under `MEDIA_ROOT/pack-cache/` by the sha256 of its HTML (with the stylesheet), so
+regenerating after one application changes renders only that part; the numbering PDF is
+cached by its page count.
 """
 
 import hashlib
-import io
 import os
 import tempfile
 import time
@@ -23,15 +23,14 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
 
 from criteria import charts
 from criteria.domain.aggregation import application_matrix, round_scores
 from criteria.domain.money import board_totals
 from criteria.views.appraisal_pdf import reviewer_names
 from criteria.views.ranking import RankedApplication, rank_order
-from pacesetter.pdf import STYLESHEET, document_language, render_many, stylesheet_url
+from pacesetter.pdf import PDF_VARIANT, STYLESHEET, RenderPool, document_language, stylesheet_url
+from pacesetter.pdf_merge import Bookmark, describe, join_tagged, page_count
 from schemes.domain.decisions import RANKED
 from schemes.models import Application, Decision
 from schemes.views.browse import frameworks_with_components
@@ -43,8 +42,7 @@ FRONT_MATTER = "pdf/pack/front_matter.html"
 APPLICATION_PART = "pdf/pack/application.html"
 PAGE_NUMBERS = "pdf/pack/page_numbers.html"
 WORKERS = 2
-# Merging drops the parts' tags, and untagged parts read back about ten times faster.
-PART_VARIANT = None
+PART_VARIANT = PDF_VARIANT
 
 
 @dataclass(frozen=True)
@@ -199,17 +197,12 @@ def _front_matter_html(context, contents, generated_at):
     )
 
 
-def _outline_pages(reader):
-    """Return [(title, page number from 1)] of the top level of a PDF's outline."""
-    return [
-        (item.title, reader.get_destination_page_number(item) + 1)
-        for item in reader.outline
-        if not isinstance(item, list)
-    ]
-
-
-def _pages(pdf):
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+def _shifted(bookmark, pages):
+    return Bookmark(
+        bookmark.title,
+        bookmark.page + pages,
+        [_shifted(child, pages) for child in bookmark.children],
+    )
 
 
 def build_pack(
@@ -228,6 +221,14 @@ def build_pack(
             progress(percent, message)
 
     report(0, _("Collecting the round's figures."))
+    # The workers start in the background while the HTML is prepared.
+    with RenderPool(WORKERS) as pool:
+        made = _make_pack(round, pool, reviewers_named=reviewers_named, report=report)
+    report(100, _("The pack is ready."))
+    return PackResult(**made, seconds=time.monotonic() - started)
+
+
+def _make_pack(round, pool, *, reviewers_named, report):
     lang = document_language()
     title = _("Appraisal pack: %(round)s") % {"round": round.name}
     part_title = _("Application and appraisal summary")
@@ -254,29 +255,9 @@ def build_pack(
         "stylesheet_url": stylesheet_url(),
     }
 
-    # Every part's HTML is cheap; only parts whose HTML is not in the cache go to WeasyPrint.
-    part_keys = []
-    part_pdfs = {}
-    pending = {}
-    for row in rows:
-        html = _application_html(
-            row.application, frameworks=frameworks, named=reviewers_named, lang=lang, title=title
-        )
-        key = _cache_key(html, part_title, lang, stylesheet)
-        part_keys.append(key)
-        cached = folder / f"{key}.pdf"
-        if key in part_pdfs or key in pending:
-            continue
-        if cached.is_file():
-            part_pdfs[key] = cached.read_bytes()
-        else:
-            pending[key] = (html, part_title, lang)
-    to_render = list(pending.items())
-    parts_rendered = len(to_render)
-    parts_reused = len(rows) - parts_rendered
-
     # The front matter's length and section pages do not depend on the numbers or the date it
-    # carries (fixed layout), so a draft without them is rendered alongside the parts.
+    # carries (fixed layout), so a draft without them goes to the workers first, then every
+    # application part whose HTML is not in the cache, each as soon as its HTML is ready.
     sections = [
         (_("Ranking"), None),
         (_("Money by health board"), None),
@@ -287,56 +268,57 @@ def build_pack(
         context, contents_entries(sections, rows, [0] * len(rows), None), None
     )
     draft_key = _cache_key(draft_html, title, lang, stylesheet)
-    draft_path = folder / f"{draft_key}.pdf"
-    if draft_path.is_file():
-        draft_pdf = draft_path.read_bytes()
+    pdfs = {}
+    pending = {}
+    if (folder / f"{draft_key}.pdf").is_file():
+        pdfs[draft_key] = (folder / f"{draft_key}.pdf").read_bytes()
     else:
-        to_render.insert(0, (draft_key, (draft_html, title, lang)))
-        draft_pdf = None
+        pending[draft_key] = pool.submit((draft_html, title, lang), pdf_variant=PART_VARIANT)
+    part_keys = []
+    for row in rows:
+        html = _application_html(
+            row.application, frameworks=frameworks, named=reviewers_named, lang=lang, title=title
+        )
+        key = _cache_key(html, part_title, lang, stylesheet)
+        part_keys.append(key)
+        if key in pdfs or key in pending:
+            continue
+        cached = folder / f"{key}.pdf"
+        if cached.is_file():
+            pdfs[key] = cached.read_bytes()
+        else:
+            pending[key] = pool.submit((html, part_title, lang), pdf_variant=PART_VARIANT)
+    parts_rendered = len(pending) - (draft_key in pending)
 
-    total = len(to_render)
-
-    def rendered(index, pdf):
-        key = to_render[index][0]
-        _cache_store(folder, key, pdf)
+    for done, (key, handle) in enumerate(pending.items(), start=1):
+        pdfs[key] = pool.result(handle)
+        _cache_store(folder, key, pdfs[key])
         report(
-            5 + 80 * (index + 1) // max(total, 1),
-            _("Rendered part %(done)s of %(total)s.")
-            % {
-                "done": index + 1,
-                "total": total,
-            },
+            5 + 80 * done // len(pending),
+            _("Rendered part %(done)s of %(total)s.") % {"done": done, "total": len(pending)},
         )
 
-    for (key, _document), pdf in zip(
-        to_render,
-        render_many(
-            [document for _key, document in to_render],
-            workers=WORKERS,
-            on_each=rendered,
-            pdf_variant=PART_VARIANT,
-        ),
-        strict=True,
-    ):
-        part_pdfs[key] = pdf
-    if draft_pdf is None:
-        draft_pdf = part_pdfs.pop(draft_key)
-
-    part_readers = [PdfReader(io.BytesIO(part_pdfs[key])) for key in part_keys]
-    part_pages = [len(reader.pages) for reader in part_readers]
-    draft = PdfReader(io.BytesIO(draft_pdf))
-    front_pages = len(draft.pages)
-    outline = _outline_pages(draft)
-    front_sections = [(name, page) for name, page in outline if name != _("Contents")]
+    part_pages = []
+    part_outlines = []
+    for key in part_keys:
+        pages, bookmarks = describe(pdfs[key])
+        part_pages.append(pages)
+        part_outlines.append(bookmarks)
+    front_pages, front_outline = describe(pdfs[draft_key])
+    front_sections = [
+        (bookmark.title, bookmark.page + 1)
+        for bookmark in front_outline
+        if bookmark.title != _("Contents")
+    ]
 
     # The finished front matter and the numbering pages; again if the front matter's length
     # turned out to differ from the draft's.
     report(88, _("Numbering the pages."))
     generated_at = timezone.localtime()
+    numbers_title = _("Page numbers")
     for _attempt in range(3):
         contents = contents_entries(front_sections, rows, part_pages, front_pages)
         # The numbering pages depend only on the page count, so they are cached too.
-        numbers_title = _("Page numbers")
         numbers_html = render_to_string(
             PAGE_NUMBERS,
             {
@@ -350,41 +332,37 @@ def build_pack(
         numbers_path = folder / f"{numbers_key}.pdf"
         documents = [(_front_matter_html(context, contents, generated_at), title, lang)]
         if not numbers_path.is_file():
-            documents.append((numbers_html, numbers_title, lang))
-        front_pdf, *numbers = render_many(documents, workers=WORKERS, pdf_variant=PART_VARIANT)
+            # Untagged: the numbers are drawn over the pack's pages as artifacts.
+            documents.append((numbers_html, numbers_title, lang, None))
+        front_pdf, *numbers = pool.render(documents, pdf_variant=PART_VARIANT)
         if numbers:
             numbers_pdf = numbers[0]
             _cache_store(folder, numbers_key, numbers_pdf)
         else:
             numbers_pdf = numbers_path.read_bytes()
-        if _pages(front_pdf) == front_pages:
+        if page_count(front_pdf) == front_pages:
             break
-        front_pages = _pages(front_pdf)
+        front_pages = page_count(front_pdf)
 
     report(95, _("Putting the pack together."))
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(front_pdf)), import_outline=False)
-    writer.add_outline_item(_("Cover"), 0)
-    for name, page in outline:
-        writer.add_outline_item(name, page - 1)
-    for row, reader in zip(rows, part_readers, strict=True):
-        start = len(writer.pages)
-        writer.append(reader, import_outline=False)
-        writer.add_outline_item(application_heading(row.application), start)
-    numbers = PdfReader(io.BytesIO(numbers_pdf))
-    for page, number in zip(writer.pages, numbers.pages, strict=True):
-        page.merge_page(number)
-    writer.add_metadata({"/Title": title})
-    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
-    writer.create_viewer_preferences().display_doctitle = True
-    writer.page_mode = "/UseOutlines"
-    output = io.BytesIO()
-    writer.write(output)
-    report(100, _("The pack is ready."))
-    return PackResult(
-        pdf=output.getvalue(),
-        pages=len(writer.pages),
-        parts_rendered=parts_rendered,
-        parts_reused=parts_reused,
-        seconds=time.monotonic() - started,
+    bookmarks = [Bookmark(_("Cover"), 0), *front_outline]
+    start = front_pages
+    for row, pages, part_outline in zip(rows, part_pages, part_outlines, strict=True):
+        heading = application_heading(row.application)
+        bookmarks.append(
+            Bookmark(heading, start, [_shifted(bookmark, start) for bookmark in part_outline])
+        )
+        start += pages
+    pdf = join_tagged(
+        [front_pdf, *(pdfs[key] for key in part_keys)],
+        title=title,
+        lang=lang,
+        bookmarks=bookmarks,
+        page_numbers=numbers_pdf,
     )
+    return {
+        "pdf": pdf,
+        "pages": start,
+        "parts_rendered": parts_rendered,
+        "parts_reused": len(rows) - parts_rendered,
+    }
