@@ -1,21 +1,24 @@
-"""A round's appraisal pack: front matter, then every application's summary and appraisal.
+"""A round's appraisal pack: cover and contents, the round's figures, then every application.
 
-The pack is made of parts: one front matter (cover, contents, ranking, money by health board,
-tick-matrix coverage, score distributions) and one part per application. Each part is a tagged
-(PDF/UA-1) WeasyPrint document, rendered on both cores by one `RenderPool`; the parts are
-joined by `pacesetter.pdf_merge.join_tagged`, which keeps their structure trees, and stamped
-with "Page X of Y" as artifacts from one small numbering PDF. Each application part's PDF is
-cached under `MEDIA_ROOT/pack-cache/` by the sha256 of its HTML (with the stylesheet), so
-regenerating after one application changes renders only that part; the numbering PDF is
-cached by its page count.
+The pack is made of parts: the cover and contents; the round's figures (ranking, money by
+health board, tick-matrix coverage, score distributions); one part per application (its
+summary and appraisal). Each part is a tagged (PDF/UA-1) WeasyPrint document, rendered on both
+cores by one `RenderPool`; `pacesetter.pdf_merge.join_tagged` joins them, keeping their
+structure trees, and draws "Page X of Y" over every page from one numbering PDF.
+
+Every part but the cover is cached under `MEDIA_ROOT/pack-cache/` by the sha256 of its HTML
+(with the stylesheet), with its page count and bookmarks beside it, so regenerating after one
+application changes renders only that part. The cover carries the date and the contents' page
+numbers, so it is rendered on every build; the numbering PDF is cached by its page count.
 """
 
 import hashlib
+import json
 import os
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,13 +26,21 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from criteria import charts
 from criteria.domain.aggregation import application_matrix, round_scores
 from criteria.domain.money import board_totals
 from criteria.views.appraisal_pdf import reviewer_names
 from criteria.views.ranking import RankedApplication, rank_order
-from pacesetter.pdf import PDF_VARIANT, STYLESHEET, RenderPool, document_language, stylesheet_url
+from pacesetter.pdf import (
+    PDF_VARIANT,
+    STYLESHEET,
+    PDFRenderError,
+    RenderPool,
+    document_language,
+    stylesheet_url,
+)
 from pacesetter.pdf_merge import Bookmark, describe, join_tagged, page_count
 from schemes.domain.decisions import RANKED
 from schemes.models import Application, Decision
@@ -38,9 +49,17 @@ from schemes.views.pdf import application_form
 
 ZERO = Decimal("0.00")
 CACHE_FOLDER = "pack-cache"
-FRONT_MATTER = "pdf/pack/front_matter.html"
+COVER = "pdf/pack/cover.html"
+FIGURES = "pdf/pack/figures.html"
 APPLICATION_PART = "pdf/pack/application.html"
 PAGE_NUMBERS = "pdf/pack/page_numbers.html"
+# The figures part's sections, as its headings name them (for the draft contents).
+FIGURE_SECTIONS = (
+    gettext_noop("Ranking"),
+    gettext_noop("Money by health board"),
+    gettext_noop("Tick-matrix coverage"),
+    gettext_noop("Score distributions"),
+)
 WORKERS = 2
 PART_VARIANT = PDF_VARIANT
 
@@ -146,12 +165,45 @@ def _cache_folder():
     return folder
 
 
-def _cache_store(folder, key, pdf):
+@dataclass(frozen=True)
+class Part:
+    """A rendered part of the pack: its PDF, page count and own bookmarks (pages from 0)."""
+
+    pdf: bytes
+    pages: int
+    bookmarks: list[Bookmark]
+
+
+def _write_atomically(path, data):
     # Write then rename, so a reader never sees half a file.
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
     with os.fdopen(handle, "wb") as file:
-        file.write(pdf)
-    Path(temporary).replace(folder / f"{key}.pdf")
+        file.write(data)
+    Path(temporary).replace(path)
+
+
+def _bookmark_from_json(data):
+    return Bookmark(data["title"], data["page"], [_bookmark_from_json(c) for c in data["children"]])
+
+
+def _cache_store(folder, key, pdf) -> Part:
+    """Keep a rendered part: its PDF, and beside it its page count and bookmarks."""
+    pages, bookmarks = describe(pdf)
+    _write_atomically(folder / f"{key}.pdf", pdf)
+    described = {"pages": pages, "bookmarks": [asdict(bookmark) for bookmark in bookmarks]}
+    _write_atomically(folder / f"{key}.json", json.dumps(described).encode())
+    return Part(pdf, pages, bookmarks)
+
+
+def _cache_load(folder, key) -> Part | None:
+    """Return a cached part, or None if it is not (wholly) in the cache."""
+    try:
+        described = json.loads((folder / f"{key}.json").read_text())
+        pdf = (folder / f"{key}.pdf").read_bytes()
+    except (OSError, ValueError):
+        return None
+    bookmarks = [_bookmark_from_json(bookmark) for bookmark in described["bookmarks"]]
+    return Part(pdf, described["pages"], bookmarks)
 
 
 def _application_html(application, *, frameworks, named, lang, title):
@@ -191,10 +243,30 @@ def _application_html(application, *, frameworks, named, lang, title):
     )
 
 
-def _front_matter_html(context, contents, generated_at):
-    return render_to_string(
-        FRONT_MATTER, {**context, "contents": contents, "generated_at": generated_at}
+def _cover_html(context, contents, generated_at):
+    return render_to_string(COVER, {**context, "contents": contents, "generated_at": generated_at})
+
+
+def _page_numbers(pool, folder, pages, lang, stylesheet) -> Part:
+    """Return `pages` blank pages with "Page X of Y" footers, from the cache or the workers.
+
+    Untagged: the numbers are drawn over the pack's pages as artifacts.
+    """
+    title = _("Page numbers")
+    html = render_to_string(
+        PAGE_NUMBERS,
+        {
+            "pages": range(pages),
+            "document_title": title,
+            "document_lang": lang,
+            "stylesheet_url": stylesheet_url(),
+        },
     )
+    key = _cache_key(html, title, lang, stylesheet)
+    cached = _cache_load(folder, key)
+    if cached is not None:
+        return cached
+    return _cache_store(folder, key, pool.result(pool.submit((html, title, lang, None))))
 
 
 def _shifted(bookmark, pages):
@@ -255,110 +327,100 @@ def _make_pack(round, pool, *, reviewers_named, report):
         "stylesheet_url": stylesheet_url(),
     }
 
-    # The front matter's length and section pages do not depend on the numbers or the date it
-    # carries (fixed layout), so a draft without them goes to the workers first, then every
-    # application part whose HTML is not in the cache, each as soon as its HTML is ready.
-    sections = [
-        (_("Ranking"), None),
-        (_("Money by health board"), None),
-        (_("Tick-matrix coverage"), None),
-        (_("Score distributions"), None),
-    ]
-    draft_html = _front_matter_html(
-        context, contents_entries(sections, rows, [0] * len(rows), None), None
-    )
-    draft_key = _cache_key(draft_html, title, lang, stylesheet)
-    pdfs = {}
+    # Every part whose HTML is not in the cache goes to the workers as soon as its HTML is
+    # ready: a draft of the cover and contents (its length depends only on how many entries
+    # the contents has, not on their page numbers or the date), the round's figures, then
+    # each application.
+    parts = {}
     pending = {}
-    if (folder / f"{draft_key}.pdf").is_file():
-        pdfs[draft_key] = (folder / f"{draft_key}.pdf").read_bytes()
-    else:
-        pending[draft_key] = pool.submit((draft_html, title, lang), pdf_variant=PART_VARIANT)
-    part_keys = []
-    for row in rows:
-        html = _application_html(
-            row.application, frameworks=frameworks, named=reviewers_named, lang=lang, title=title
-        )
+
+    def part(html, part_title):
         key = _cache_key(html, part_title, lang, stylesheet)
-        part_keys.append(key)
-        if key in pdfs or key in pending:
-            continue
-        cached = folder / f"{key}.pdf"
-        if cached.is_file():
-            pdfs[key] = cached.read_bytes()
-        else:
-            pending[key] = pool.submit((html, part_title, lang), pdf_variant=PART_VARIANT)
-    parts_rendered = len(pending) - (draft_key in pending)
+        if key not in parts and key not in pending:
+            cached = _cache_load(folder, key)
+            if cached is not None:
+                parts[key] = cached
+            else:
+                pending[key] = pool.submit((html, part_title, lang), pdf_variant=PART_VARIANT)
+        return key
+
+    sections = [(_(name), None) for name in FIGURE_SECTIONS]
+    draft_key = part(
+        _cover_html(context, contents_entries(sections, rows, [0] * len(rows), None), None),
+        title,
+    )
+    figures_key = part(render_to_string(FIGURES, context), title)
+    part_keys = [
+        part(
+            _application_html(
+                row.application,
+                frameworks=frameworks,
+                named=reviewers_named,
+                lang=lang,
+                title=title,
+            ),
+            part_title,
+        )
+        for row in rows
+    ]
+    application_keys = set(part_keys)
+    parts_rendered = sum(key in application_keys for key in pending)
 
     for done, (key, handle) in enumerate(pending.items(), start=1):
-        pdfs[key] = pool.result(handle)
-        _cache_store(folder, key, pdfs[key])
+        parts[key] = _cache_store(folder, key, pool.result(handle))
         report(
             5 + 80 * done // len(pending),
             _("Rendered part %(done)s of %(total)s.") % {"done": done, "total": len(pending)},
         )
 
-    part_pages = []
-    part_outlines = []
-    for key in part_keys:
-        pages, bookmarks = describe(pdfs[key])
-        part_pages.append(pages)
-        part_outlines.append(bookmarks)
-    front_pages, front_outline = describe(pdfs[draft_key])
-    front_sections = [
-        (bookmark.title, bookmark.page + 1)
-        for bookmark in front_outline
-        if bookmark.title != _("Contents")
-    ]
+    draft, figures = parts[draft_key], parts[figures_key]
+    applications = [parts[key] for key in part_keys]
 
-    # The finished front matter and the numbering pages; again if the front matter's length
-    # turned out to differ from the draft's.
+    # The finished cover and contents, with the date and page numbers, is rendered on every
+    # build (again, should its length differ from the draft's); the numbering pages depend
+    # only on the page count, so they are cached.
     report(88, _("Numbering the pages."))
     generated_at = timezone.localtime()
-    numbers_title = _("Page numbers")
+    cover_pages = draft.pages
     for _attempt in range(3):
-        contents = contents_entries(front_sections, rows, part_pages, front_pages)
-        # The numbering pages depend only on the page count, so they are cached too.
-        numbers_html = render_to_string(
-            PAGE_NUMBERS,
-            {
-                "pages": range(front_pages + sum(part_pages)),
-                "document_title": numbers_title,
-                "document_lang": lang,
-                "stylesheet_url": stylesheet_url(),
-            },
+        front_pages = cover_pages + figures.pages
+        front_sections = [
+            (bookmark.title, cover_pages + bookmark.page + 1) for bookmark in figures.bookmarks
+        ]
+        contents = contents_entries(
+            front_sections, rows, [part.pages for part in applications], front_pages
         )
-        numbers_key = _cache_key(numbers_html, numbers_title, lang, stylesheet)
-        numbers_path = folder / f"{numbers_key}.pdf"
-        documents = [(_front_matter_html(context, contents, generated_at), title, lang)]
-        if not numbers_path.is_file():
-            # Untagged: the numbers are drawn over the pack's pages as artifacts.
-            documents.append((numbers_html, numbers_title, lang, None))
-        front_pdf, *numbers = pool.render(documents, pdf_variant=PART_VARIANT)
-        if numbers:
-            numbers_pdf = numbers[0]
-            _cache_store(folder, numbers_key, numbers_pdf)
-        else:
-            numbers_pdf = numbers_path.read_bytes()
-        if page_count(front_pdf) == front_pages:
+        cover_handle = pool.submit(
+            (_cover_html(context, contents, generated_at), title, lang), pdf_variant=PART_VARIANT
+        )
+        numbers = _page_numbers(
+            pool, folder, front_pages + sum(part.pages for part in applications), lang, stylesheet
+        )
+        cover_pdf = pool.result(cover_handle)
+        if page_count(cover_pdf) == cover_pages:
             break
-        front_pages = page_count(front_pdf)
+        cover_pages = page_count(cover_pdf)
+    else:
+        raise PDFRenderError(_("The pack's contents did not settle on a length."))
 
     report(95, _("Putting the pack together."))
-    bookmarks = [Bookmark(_("Cover"), 0), *front_outline]
+    bookmarks = [
+        Bookmark(_("Cover"), 0),
+        *draft.bookmarks,
+        *(_shifted(bookmark, cover_pages) for bookmark in figures.bookmarks),
+    ]
     start = front_pages
-    for row, pages, part_outline in zip(rows, part_pages, part_outlines, strict=True):
+    for row, application in zip(rows, applications, strict=True):
         heading = application_heading(row.application)
-        bookmarks.append(
-            Bookmark(heading, start, [_shifted(bookmark, start) for bookmark in part_outline])
-        )
-        start += pages
+        children = [_shifted(bookmark, start) for bookmark in application.bookmarks]
+        bookmarks.append(Bookmark(heading, start, children))
+        start += application.pages
     pdf = join_tagged(
-        [front_pdf, *(pdfs[key] for key in part_keys)],
+        [cover_pdf, figures.pdf, *(part.pdf for part in applications)],
         title=title,
         lang=lang,
         bookmarks=bookmarks,
-        page_numbers=numbers_pdf,
+        page_numbers=numbers.pdf,
     )
     return {
         "pdf": pdf,
