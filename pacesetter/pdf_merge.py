@@ -138,13 +138,13 @@ def join_tagged(
     title: str,
     lang: str,
     bookmarks: list[Bookmark],
-    page_numbers: bytes | None = None,
+    page_numbers: list[bytes] | None = None,
 ) -> bytes:
     """Join tagged PDFs, in order, into one tagged PDF with `bookmarks` as its outline.
 
-    `page_numbers`, if given, is a PDF with one page for each page of the result, drawn over
-    it as an artifact. Raises `UntaggedPart` for a part without a structure tree, and
-    `ValueError` when `page_numbers` has a different number of pages.
+    `page_numbers`, if given, are PDFs whose pages, in order, are one for each page of the
+    result, each drawn over its page as an artifact. Raises `UntaggedPart` for a part without
+    a structure tree, and `ValueError` when there are more or fewer page numbers than pages.
     """
     result = pikepdf.new()
     tree_root = result.make_indirect(Dictionary(Type=Name.StructTreeRoot))
@@ -196,11 +196,12 @@ def join_tagged(
     _xmp(result, title=title, lang=lang)
 
     if page_numbers is not None:
-        stamps = pikepdf.open(io.BytesIO(page_numbers))
-        sources.append(stamps)
-        if len(stamps.pages) != len(result.pages):
-            raise ValueError(f"{len(stamps.pages)} page numbers for {len(result.pages)} pages.")
-        for page, stamp in zip(result.pages, stamps.pages, strict=True):
+        stamps = [pikepdf.open(io.BytesIO(pdf)) for pdf in page_numbers]
+        sources.extend(stamps)
+        stamp_pages = [page for document in stamps for page in document.pages]
+        if len(stamp_pages) != len(result.pages):
+            raise ValueError(f"{len(stamp_pages)} page numbers for {len(result.pages)} pages.")
+        for page, stamp in zip(result.pages, stamp_pages, strict=True):
             _stamp(result, page, result.copy_foreign(stamp.as_form_xobject()))
 
     _add_outline(result, bookmarks)

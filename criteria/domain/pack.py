@@ -53,6 +53,8 @@ COVER = "pdf/pack/cover.html"
 FIGURES = "pdf/pack/figures.html"
 APPLICATION_PART = "pdf/pack/application.html"
 PAGE_NUMBERS = "pdf/pack/page_numbers.html"
+# Pages of page numbers rendered as one document: runs are rendered side by side.
+NUMBERS_RUN = 100
 # The figures part's sections, as its headings name them (for the draft contents).
 FIGURE_SECTIONS = (
     gettext_noop("Ranking"),
@@ -247,26 +249,38 @@ def _cover_html(context, contents, generated_at):
     return render_to_string(COVER, {**context, "contents": contents, "generated_at": generated_at})
 
 
-def _page_numbers(pool, folder, pages, lang, stylesheet) -> Part:
-    """Return `pages` blank pages with "Page X of Y" footers, from the cache or the workers.
+def _page_numbers(pool, folder, total, lang, stylesheet) -> list[Part]:
+    """Return blank pages 1 to `total` with "Page X of Y" footers, in runs of NUMBERS_RUN.
 
+    Each run is cached by its HTML, or rendered, all runs at once on the pool's workers.
     Untagged: the numbers are drawn over the pack's pages as artifacts.
     """
     title = _("Page numbers")
-    html = render_to_string(
-        PAGE_NUMBERS,
-        {
-            "pages": range(pages),
-            "document_title": title,
-            "document_lang": lang,
-            "stylesheet_url": stylesheet_url(),
-        },
-    )
-    key = _cache_key(html, title, lang, stylesheet)
-    cached = _cache_load(folder, key)
-    if cached is not None:
-        return cached
-    return _cache_store(folder, key, pool.result(pool.submit((html, title, lang, None))))
+    runs = []
+    pending = {}
+    for first in range(1, total + 1, NUMBERS_RUN):
+        html = render_to_string(
+            PAGE_NUMBERS,
+            {
+                "first": first,
+                "total": total,
+                "pages": range(first, min(first + NUMBERS_RUN, total + 1)),
+                "document_title": title,
+                "document_lang": lang,
+                "stylesheet_url": stylesheet_url(),
+            },
+        )
+        key = _cache_key(html, title, lang, stylesheet)
+        runs.append(key)
+        cached = _cache_load(folder, key)
+        if cached is None:
+            pending[key] = pool.submit((html, title, lang, None))
+        else:
+            pending[key] = cached
+    return [
+        part if isinstance(part, Part) else _cache_store(folder, key, pool.result(part))
+        for key, part in ((key, pending[key]) for key in runs)
+    ]
 
 
 def _shifted(bookmark, pages):
@@ -420,7 +434,7 @@ def _make_pack(round, pool, *, reviewers_named, report):
         title=title,
         lang=lang,
         bookmarks=bookmarks,
-        page_numbers=numbers.pdf,
+        page_numbers=[run.pdf for run in numbers],
     )
     return {
         "pdf": pdf,
