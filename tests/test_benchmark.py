@@ -46,9 +46,19 @@ def test_benchmark_times_the_summary_and_the_pack_cold_and_warm(settings, tmp_pa
         "pack_pages",
         "pack_cold_s",
         "pack_warm_s",
+        "pack_warm_share_of_cold",
+        "pack_one_changed_s",
+        "pack_one_changed_parts_rendered",
         "pack_s_per_page",
         "floor_s_per_page",
+        "pack_over_floor",
+        "floor_tagged_s_per_page",
+        "content_s_per_page_one_core",
     }
     assert pdf["pack_applications"] == 2
     assert pdf["pack_pages"] > 2
     assert pdf["floor_s_per_page"] > 0
+    assert pdf["floor_tagged_s_per_page"] > 0
+    assert pdf["content_s_per_page_one_core"] > 0
+    # Changing one answer re-renders that application's part and no other.
+    assert pdf["pack_one_changed_parts_rendered"] == 1
