@@ -1,14 +1,17 @@
 """The round appraisal pack: what it carries, its page numbers and bookmarks, its cache, safety."""
 
+import datetime
 import io
 import multiprocessing
+import os
 import re
+import time
 
 import pikepdf
 import pytest
 from django.utils import dateformat, timezone
 
-from criteria.domain.pack import build_pack, pack_applications
+from criteria.domain.pack import build_pack, pack_applications, prune_cache
 from criteria.models import Criterion
 from pacesetter.pdf import PDFRenderTimeout, RenderPool, render_many
 from schemes.models import Answer, Application, Round
@@ -259,6 +262,44 @@ def test_pack_after_one_answer_changes_renders_only_that_application(round_2018,
     assert progress[0] == 0
     assert progress[-1] == 100
     assert progress == sorted(progress)
+
+
+def test_pack_build_keeps_the_parts_it_uses_and_deletes_long_unused_ones(round_2018, media):
+    build_pack(round_2018)
+    folder = media / "pack-cache"
+    long_ago = time.time() - datetime.timedelta(days=31).total_seconds()
+    for path in folder.iterdir():
+        os.utime(path, (long_ago, long_ago))
+    withdrawn = folder / f"{'0' * 64}.pdf"
+    withdrawn.write_bytes(b"%PDF- a part no pack uses any more")
+    os.utime(withdrawn, (long_ago, long_ago))
+
+    warm = build_pack(round_2018)
+
+    assert warm.parts_rendered == 0
+    assert not withdrawn.exists()
+    # Everything the warm build read was marked as used, so none of it was deleted.
+    assert build_pack(round_2018).parts_rendered == 0
+
+
+def test_prune_cache_deletes_only_what_has_been_unused_for_long(media):
+    folder = media / "pack-cache"
+    folder.mkdir(parents=True)
+    recent, old, unrelated = folder / "a.pdf", folder / "b.json", folder / "notes.txt"
+    for path in (recent, old, unrelated):
+        path.write_text("x")
+    long_ago = time.time() - datetime.timedelta(days=10).total_seconds()
+    for path in (old, unrelated):
+        os.utime(path, (long_ago, long_ago))
+
+    removed = prune_cache(unused_for=datetime.timedelta(days=7))
+
+    assert removed == 1
+    assert (recent.exists(), old.exists(), unrelated.exists()) == (True, False, True)
+
+
+def test_prune_cache_without_a_cache_does_nothing(media):
+    assert prune_cache() == 0
 
 
 def test_pack_with_hostile_answers_fetches_and_embeds_nothing(round_2018, tmp_path):

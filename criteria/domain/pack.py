@@ -10,8 +10,10 @@ Every part but the cover is cached under `MEDIA_ROOT/pack-cache/` by the sha256 
 (with the stylesheet), with its page count and bookmarks beside it, so regenerating after one
 application changes renders only that part. The cover carries the date and the contents' page
 numbers, so it is rendered on every build; the numbering PDF is cached by its page count.
+After each build, cached parts no build has used for `CACHE_KEPT` are deleted.
 """
 
+import datetime
 import hashlib
 import json
 import os
@@ -49,6 +51,8 @@ from schemes.views.pdf import application_form
 
 ZERO = Decimal("0.00")
 CACHE_FOLDER = "pack-cache"
+# Cached parts unused by any build for this long are deleted after each build.
+CACHE_KEPT = datetime.timedelta(days=30)
 COVER = "pdf/pack/cover.html"
 FIGURES = "pdf/pack/figures.html"
 APPLICATION_PART = "pdf/pack/application.html"
@@ -198,14 +202,38 @@ def _cache_store(folder, key, pdf) -> Part:
 
 
 def _cache_load(folder, key) -> Part | None:
-    """Return a cached part, or None if it is not (wholly) in the cache."""
+    """Return a cached part, or None if it is not (wholly) in the cache.
+
+    A part found is marked as used now, so `prune_cache` keeps it.
+    """
     try:
         described = json.loads((folder / f"{key}.json").read_text())
         pdf = (folder / f"{key}.pdf").read_bytes()
+        os.utime(folder / f"{key}.json")
+        os.utime(folder / f"{key}.pdf")
     except (OSError, ValueError):
         return None
     bookmarks = [_bookmark_from_json(bookmark) for bookmark in described["bookmarks"]]
     return Part(pdf, described["pages"], bookmarks)
+
+
+def prune_cache(*, unused_for=CACHE_KEPT, now=None) -> int:
+    """Delete cached parts no build has used for `unused_for`; return how many files went.
+
+    Cached parts hold applicants' answers and reviewers' scores, so the cache keeps only what
+    recent packs used (or may use again soon) rather than every version of every application.
+    Unfinished writes (`.part`) older than that go too.
+    """
+    folder = Path(settings.MEDIA_ROOT) / CACHE_FOLDER
+    if not folder.is_dir():
+        return 0
+    oldest = (now or time.time()) - unused_for.total_seconds()
+    removed = 0
+    for path in folder.iterdir():
+        if path.suffix in {".pdf", ".json", ".part"} and path.stat().st_mtime < oldest:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _application_html(application, *, frameworks, named, lang, title):
@@ -310,6 +338,7 @@ def build_pack(
     # The workers start in the background while the HTML is prepared.
     with RenderPool(WORKERS) as pool:
         made = _make_pack(round, pool, reviewers_named=reviewers_named, report=report)
+    prune_cache()
     report(100, _("The pack is ready."))
     return PackResult(**made, seconds=time.monotonic() - started)
 
