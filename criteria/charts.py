@@ -197,8 +197,13 @@ def coverage_figures(round, *, applications=None) -> Coverage:
 
 
 def coverage_heat_map(round, *, figures=None, applications=None):
-    """Return the heat map of framework components by application, counts at row ends."""
+    """Return the heat map of framework components by application, counts at row ends.
+
+    Returns None for a round whose form has no tick matrix: there is nothing to map.
+    """
     figures = figures or coverage_figures(round, applications=applications)
+    if not figures.components:
+        return None
     return heat_map(
         title=_("Tick-matrix coverage: components by application"),
         rows=[HeatMapRow(component.framework, component.label) for component in figures.components],

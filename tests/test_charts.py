@@ -353,7 +353,7 @@ def test_round_charts_page_sends_signed_out_visitors_to_sign_in(client):
 
 @pytest.mark.django_db
 def test_round_charts_page_shows_each_chart_with_its_numbers(signed_in):
-    response = signed_in(MANAGER).get("/rounds/2018-19/charts/")
+    response = signed_in(MANAGER).get("/rounds/2020-22/charts/")
     soup = BeautifulSoup(response.content, "html.parser")
 
     assert [svg["aria-labelledby"] for svg in soup.select("svg")] == [
@@ -366,6 +366,22 @@ def test_round_charts_page_shows_each_chart_with_its_numbers(signed_in):
         "Show the numbers for tick-matrix coverage",
         "Show the numbers for score distributions",
     ]
+    assert soup.select("#no-tick-matrix") == []
+
+
+@pytest.mark.django_db
+def test_round_charts_page_for_a_round_without_a_tick_matrix_says_so(signed_in):
+    response = signed_in(MANAGER).get("/rounds/2018-19/charts/")
+    soup = BeautifulSoup(response.content, "html.parser")
+
+    assert [svg["aria-labelledby"] for svg in soup.select("svg")] == [
+        "chart-money-title chart-money-desc",
+        "chart-scores-title chart-scores-desc",
+    ]
+    assert soup.select_one("#no-tick-matrix").get_text(strip=True) == (
+        "This round’s application form has no tick matrix, so there is no coverage to show."
+    )
+    assert soup.select("#coverage-table") == []
     assert [
         [cell.get_text(strip=True) for cell in row.select("th, td")]
         for row in soup.select("#boards tbody tr")
@@ -374,6 +390,10 @@ def test_round_charts_page_shows_each_chart_with_its_numbers(signed_in):
         [cell.get_text(strip=True) for cell in row.select("th, td")]
         for row in soup.select("#scores-table tbody tr")
     ][0] == ["1", "0", "0", "0", "0", "2", "0", "2"]
+
+
+def test_coverage_heat_map_is_none_for_a_round_without_a_tick_matrix():
+    assert round_charts.coverage_heat_map(Round.objects.get(code="2018-19")) is None
 
 
 @pytest.mark.django_db
@@ -413,6 +433,7 @@ def test_round_charts_page_queries_stay_flat_as_the_round_grows(
 def test_round_charts_page_leaves_out_what_a_conflicted_chair_may_not_see(signed_in, demo_user):
     chair = demo_user(CHAIR)
     round = scored_round(chair=chair)
+    round.frameworks.set(Round.objects.get(code="2020-22").frameworks.all())
     x, y = OrganisationFactory(name="Board X"), OrganisationFactory(name="Board Y")
     submitted(round, x, "200000.00", "PS-T-A")
     submitted(round, y, "100000.00", "PS-T-C")

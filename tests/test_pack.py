@@ -102,8 +102,9 @@ def test_pack_of_2018_19_carries_cover_contents_ranking_money_charts_and_summari
     assert contents["Money by health board"] == first_page_with(
         pages, "Money by health board against indicative shares", after=2
     )
+    # 2018-19's form had no tick matrix: the section says so instead of an empty chart.
     assert contents["Tick-matrix coverage"] == first_page_with(
-        pages, "Each row is a strategic component", after=2
+        pages, "This round’s application form has no tick matrix", after=2
     )
     assert contents["Score distributions"] == first_page_with(
         pages, "Score distributions by criterion", after=2
