@@ -32,8 +32,8 @@ from django.utils.translation import gettext_noop
 
 from criteria import charts
 from criteria.domain.aggregation import application_matrix, round_scores
+from criteria.domain.anonymity import appraisal_table
 from criteria.domain.money import board_totals
-from criteria.views.appraisal_pdf import reviewer_names
 from criteria.views.ranking import RankedApplication, rank_order
 from pacesetter.pdf import (
     PDF_VARIANT,
@@ -44,10 +44,10 @@ from pacesetter.pdf import (
     stylesheet_url,
 )
 from pacesetter.pdf_merge import Bookmark, describe, join_tagged, page_count
+from schemes.domain.answers import application_form
 from schemes.domain.decisions import RANKED
 from schemes.models import Application, Decision
 from schemes.views.browse import frameworks_with_components
-from schemes.views.pdf import application_form
 
 ZERO = Decimal("0.00")
 CACHE_FOLDER = "pack-cache"
@@ -238,17 +238,7 @@ def prune_cache(*, unused_for=CACHE_KEPT, now=None) -> int:
 
 def _application_html(application, *, frameworks, named, lang, title):
     matrix = application_matrix(application)
-    names = reviewer_names(matrix, named=named)
-    rows = [
-        {
-            "row": row,
-            "cells": [
-                (names[column.review.pk], cell)
-                for column, cell in zip(matrix.columns, row.cells, strict=True)
-            ],
-        }
-        for row in matrix.rows
-    ]
+    columns, rows = appraisal_table(matrix, named=named)
     return render_to_string(
         APPLICATION_PART,
         {
@@ -260,7 +250,7 @@ def _application_html(application, *, frameworks, named, lang, title):
             "ticked": {component.pk for component in application.components.all()},
             "attachments": application.attachments.all(),
             "matrix": matrix,
-            "columns": [(column, names[column.review.pk]) for column in matrix.columns],
+            "columns": columns,
             "rows": rows,
             "named": named,
             "decision": Decision.objects.filter(application=application)

@@ -7,20 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from criteria.domain import aggregation
-from criteria.domain.anonymity import anonymous_order, reviewer_label
+from criteria.domain.anonymity import appraisal_table
 from criteria.views.panel import get_panel_application
 from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
 from schemes.models import Decision
 from schemes.views.pdf import safe_filename
-
-
-def reviewer_names(matrix, *, named):
-    """Map each submitted review to the name shown: the reviewer's, or "Reviewer A"..."""
-    reviews = [column.review for column in matrix.columns]
-    if named:
-        return {review.pk: review.assignment.reviewer.full_name for review in reviews}
-    ordered = anonymous_order(matrix.application, reviews)
-    return {review.pk: reviewer_label(position) for position, review in enumerate(ordered)}
 
 
 @login_required
@@ -29,18 +20,7 @@ def appraisal_pdf(request, reference):
     application = get_panel_application(request, reference, "criteria.view_score_matrix")
     named = request.GET.get("reviewers") == "named"
     matrix = aggregation.application_matrix(application)
-    names = reviewer_names(matrix, named=named)
-    columns = [(column, names[column.review.pk]) for column in matrix.columns]
-    rows = [
-        {
-            "row": row,
-            "cells": [
-                (names[column.review.pk], cell)
-                for column, cell in zip(matrix.columns, row.cells, strict=True)
-            ],
-        }
-        for row in matrix.rows
-    ]
+    columns, rows = appraisal_table(matrix, named=named)
     context = {
         "application": application,
         "user": request.user,

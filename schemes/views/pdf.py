@@ -1,36 +1,16 @@
 """PDF downloads of applications."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
 from pacesetter.permissions import can
-from schemes.models import Application, Question, Section
+from schemes.domain.answers import application_form
+from schemes.models import Application
 from schemes.views.browse import frameworks_with_components
 from schemes.views.common import get_visible_application
-
-
-def application_form(application):
-    """Return the round's form, section by section, each question with this application's answer."""
-    answers = {answer.question_id: answer for answer in application.answers.all()}
-    sections = (
-        Section.objects.filter(question_set=application.round.question_set_id)
-        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("number")))
-        .order_by("number")
-    )
-    return [
-        {
-            "section": section,
-            "questions": [
-                {"question": question, "answer": answers.get(question.pk)}
-                for question in section.questions.all()
-            ],
-        }
-        for section in sections
-    ]
 
 
 @login_required
