@@ -124,11 +124,14 @@ class _MessageCollector(logging.Handler):
 def _render_document(html, base_url, roots, title, lang, pdf_variant=PDF_VARIANT):
     """Render `html` to PDF in this process: (outcome, pdf or error, requested, messages)."""
     # The parent logs what happened here through Django's logging; the child keeps quiet.
+    # The loggers are put back afterwards, for a caller (the benchmark) rendering in-process.
     messages = []
     collector = _MessageCollector(messages)
-    for name in (__name__, "weasyprint"):
-        logging.getLogger(name).handlers = [collector]
-        logging.getLogger(name).propagate = False
+    loggers = [logging.getLogger(name) for name in (__name__, "weasyprint")]
+    saved = [(logger.handlers, logger.propagate) for logger in loggers]
+    for logger in loggers:
+        logger.handlers = [collector]
+        logger.propagate = False
     try:
         from weasyprint import HTML
 
@@ -142,6 +145,10 @@ def _render_document(html, base_url, roots, title, lang, pdf_variant=PDF_VARIANT
         return ("ok", pdf, fetcher.requested, messages)
     except Exception as error:  # noqa: BLE001 - reported to the parent, which raises
         return ("error", f"{type(error).__name__}: {error}", [], messages)
+    finally:
+        for logger, (handlers, propagate) in zip(loggers, saved, strict=True):
+            logger.handlers = handlers
+            logger.propagate = propagate
 
 
 def _render_worker(connection, html, base_url, roots, title, lang):

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import logging
 import multiprocessing
 import os
 import re
@@ -13,7 +14,14 @@ from django.utils import dateformat, timezone
 
 from criteria.domain.pack import build_pack, pack_applications, prune_cache
 from criteria.models import Criterion
-from pacesetter.pdf import PDFRenderTimeout, RenderPool, render_many
+from pacesetter.pdf import (
+    PDFRenderTimeout,
+    RenderPool,
+    _base_url,
+    _render_document,
+    render_many,
+    static_roots,
+)
 from schemes.models import Answer, Application, Round
 from tests.factories.panel import panel_application
 from tests.test_pdf import (
@@ -351,3 +359,15 @@ def test_render_pool_is_used_inside_its_with_block():
 
     with pytest.raises(RuntimeError, match="inside a with block"):
         pool.submit(("<p>Too early</p>", "Too early", "en-GB"))
+
+
+def test_rendering_in_this_process_leaves_the_loggers_as_they_were():
+    logger = logging.getLogger("pacesetter.pdf")
+    before = (list(logger.handlers), logger.propagate)
+
+    outcome, *_rest = _render_document(
+        "<p>In process</p>", _base_url(), [str(root) for root in static_roots()], "T", "en-GB"
+    )
+
+    assert outcome == "ok"
+    assert (list(logger.handlers), logger.propagate) == before
