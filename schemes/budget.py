@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from pacesetter.money import round_penny
 from schemes.enums import PERCENTAGE_OF_YEAR
@@ -131,3 +131,32 @@ def budget_totals(
         requested=sum((totals.total for totals in years), ZERO),
         other_funding=sum((round_penny(source.amount) for source in other_funding), ZERO),
     )
+
+
+class LineFigures(NamedTuple):
+    """A budget line's figures alone, as read from the database without building the model."""
+
+    year: int
+    order: int
+    category: str
+    quantity: int | None
+    unit_cost: Decimal | None
+    amount: Decimal | None
+    percentage: Decimal | None
+    percentage_of: str
+
+
+# The columns of a budget line `requested_totals` needs, after the application's id.
+LINE_FIGURES = LineFigures._fields
+
+
+def requested_totals(rows: Iterable[tuple]) -> dict[object, Decimal]:
+    """Return the amount requested by each application, from rows of (application, *figures).
+
+    Each row is an application key followed by the `LINE_FIGURES` of one of its lines; the
+    totals are `budget_totals(...).requested`, so they match every other page to the penny.
+    """
+    by_application: dict[object, list[LineFigures]] = {}
+    for key, *figures in rows:
+        by_application.setdefault(key, []).append(LineFigures(*figures))
+    return {key: budget_totals(lines).requested for key, lines in by_application.items()}

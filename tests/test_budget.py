@@ -3,12 +3,15 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from hypothesis import given
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pacesetter.money import round_penny
 from schemes.budget import budget_totals
-from schemes.enums import PERCENTAGE_OF_YEAR
+from schemes.enums import PERCENTAGE_OF_YEAR, BudgetCategory
+from schemes.models import Application, BudgetLine
+from tests.factories import ApplicationFactory, RoundFactory
 
 
 @dataclass
@@ -192,3 +195,60 @@ def test_round_penny_is_within_half_a_penny(value):
 
     assert rounded.as_tuple().exponent == -2
     assert abs(rounded - value) <= Decimal("0.005")
+
+
+# The database's shortcut for long lists must agree with `Application.totals()` to the penny.
+
+MONEY = st.decimals(
+    min_value=Decimal("0.00"), max_value=Decimal("100000000.00"), places=2, allow_nan=False
+)
+CATEGORIES = st.sampled_from([category.value for category in BudgetCategory])
+COSTED_LINE = st.one_of(
+    st.fixed_dictionaries({"amount": MONEY}),
+    st.fixed_dictionaries(
+        {"quantity": st.integers(min_value=1, max_value=100_000), "unit_cost": MONEY}
+    ),
+    st.fixed_dictionaries(
+        {
+            "percentage": st.decimals(
+                min_value=Decimal("0.00"), max_value=Decimal("100.00"), places=2
+            ),
+            "percentage_of": st.sampled_from([PERCENTAGE_OF_YEAR, *BudgetCategory.values]),
+        }
+    ),
+)
+BUDGET = st.lists(
+    st.tuples(st.integers(min_value=1, max_value=3), CATEGORIES, COSTED_LINE), max_size=12
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(budgets=st.lists(BUDGET, min_size=1, max_size=3))
+def test_requested_totals_from_the_database_match_each_applications_totals(budgets):
+    round = RoundFactory()
+    applications = []
+    for budget in budgets:
+        application = ApplicationFactory(round=round)
+        for order, (year, category, costing) in enumerate(budget):
+            BudgetLine.objects.create(
+                application=application,
+                year=year,
+                order=order,
+                category=category,
+                description="Line",
+                **costing,
+            )
+        applications.append(application)
+
+    totals = Application.objects.filter(round=round).requested_totals()
+
+    assert totals == {
+        application.pk: application.totals().requested
+        for application in applications
+        if application.budget_lines.exists()
+    }
