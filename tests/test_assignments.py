@@ -3,9 +3,12 @@
 import datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from criteria.domain import assignments as domain
 from criteria.enums import ConflictKind
@@ -308,3 +311,153 @@ def test_assignments_page_query_count_is_flat(
         client.get("/rounds/2027-29/assignments/")
 
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def assignments_page(client, query=""):
+    response = client.get(f"/rounds/2027-29/assignments/{query}")
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def assignment_rows(soup):
+    return [row["data-reference"] for row in soup.select("#applications tbody tr")]
+
+
+@pytest.fixture
+def crowded_round(closed_round):
+    """The closed demo round with 56 more submitted applications, 60 in all."""
+    boards = list(Organisation.objects.health_boards())
+    for number in range(56):
+        ApplicationFactory(
+            reference=f"PS-2027-ZZ-{number:03d}",
+            title=f"Crowded scheme {number:03d}",
+            round=closed_round,
+            organisation=boards[number % len(boards)],
+            status=ApplicationStatus.SUBMITTED,
+        )
+    return closed_round
+
+
+def test_assignments_page_shows_fifty_applications_then_the_rest(signed_in, crowded_round):
+    client = signed_in(MANAGER)
+
+    first = assignments_page(client)
+    second = assignments_page(client, "?page=2")
+
+    assert len(assignment_rows(first)) == 50
+    assert assignment_rows(second) == [f"PS-2027-ZZ-{n:03d}" for n in range(46, 56)]
+    assert first.select_one("[data-list-count]").get_text(strip=True) == (
+        "Showing 1 to 50 of 60 applications"
+    )
+    # The total still needed counts every application, not only those on the page.
+    assert " ".join(second.select_one("[data-still-needed]").get_text().split()) == (
+        "Applications still need 120 reviewers in all. Each application should have 2 reviewers."
+    )
+
+
+@pytest.mark.parametrize(("query", "expected"), [("?page=abc", 50), ("?page=99999", 10)])
+def test_assignments_page_junk_or_out_of_range_page_shows_a_real_page(
+    signed_in, crowded_round, query, expected
+):
+    soup = assignments_page(signed_in(MANAGER), query)
+
+    assert len(assignment_rows(soup)) == expected
+
+
+def test_assignments_page_searches_and_filters_by_organisation(signed_in, crowded_round):
+    client = signed_in(MANAGER)
+
+    searched = assignments_page(client, "?search=crowded+scheme+05")
+    by_board = assignments_page(client, "?organisation=CAV&search=PS-2027-CAV")
+
+    assert assignment_rows(searched) == [f"PS-2027-ZZ-{n:03d}" for n in range(50, 56)]
+    assert assignment_rows(by_board) == ["PS-2027-CAV-001"]
+
+
+def test_assignments_page_filters_by_whether_reviewers_are_still_needed(
+    signed_in, closed_round, manager
+):
+    domain.assignment_create(
+        application=closed_round.applications.get(reference="PS-2027-ABB-001"),
+        reviewer=User.objects.get(email="reviewer1@example.org"),
+        acting_user=manager,
+    )
+    Round.objects.filter(pk=closed_round.pk).update(reviews_per_application=1)
+    client = signed_in(MANAGER)
+
+    enough = assignments_page(client, "?needs=no")
+    short = assignments_page(client, "?needs=yes")
+
+    assert assignment_rows(enough) == ["PS-2027-ABB-001"]
+    assert assignment_rows(short) == ["PS-2027-CAV-001", "PS-2027-HDD-001", "PS-2027-PTH-001"]
+
+
+def test_assignments_page_sorts_those_needing_most_reviewers_first(
+    signed_in, closed_round, manager
+):
+    domain.assignment_create(
+        application=closed_round.applications.get(reference="PS-2027-ABB-001"),
+        reviewer=User.objects.get(email="reviewer1@example.org"),
+        acting_user=manager,
+    )
+
+    soup = assignments_page(signed_in(MANAGER), "?sort=needs")
+
+    assert assignment_rows(soup) == [
+        "PS-2027-CAV-001",
+        "PS-2027-HDD-001",
+        "PS-2027-PTH-001",
+        "PS-2027-ABB-001",
+    ]
+
+
+def test_assignments_page_ignores_unknown_filters_and_sorts(signed_in, closed_round):
+    soup = assignments_page(signed_in(MANAGER), "?sort=evil&needs=maybe&organisation=NOPE")
+
+    assert assignment_rows(soup) == [
+        "PS-2027-ABB-001",
+        "PS-2027-CAV-001",
+        "PS-2027-HDD-001",
+        "PS-2027-PTH-001",
+    ]
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["page", "search", "organisation", "needs", "sort"]),
+        st.text(max_size=200),
+    )
+)
+def test_assignments_page_answers_any_query_string_with_a_page(signed_in, query):
+    response = signed_in(MANAGER).get("/rounds/2020-22/assignments/", query)
+
+    assert response.status_code == 200
+
+
+def test_assignments_page_queries_stay_flat_from_five_to_sixty_applications(
+    signed_in, closed_round, django_assert_max_num_queries
+):
+    client = signed_in(MANAGER)
+    ApplicationFactory(
+        round=closed_round,
+        organisation=Organisation.objects.get(code="CAV"),
+        status=ApplicationStatus.SUBMITTED,
+    )
+    client.get("/rounds/2027-29/assignments/")
+    with django_assert_max_num_queries(30) as five:
+        client.get("/rounds/2027-29/assignments/?page=2")
+    for _ in range(55):
+        ApplicationFactory(
+            round=closed_round,
+            organisation=Organisation.objects.get(code="HDD"),
+            status=ApplicationStatus.SUBMITTED,
+        )
+    with django_assert_max_num_queries(30) as sixty:
+        client.get("/rounds/2027-29/assignments/?page=2")
+
+    assert len(five.captured_queries) == len(sixty.captured_queries)

@@ -392,6 +392,7 @@ def test_round_charts_page_for_a_round_without_a_tick_matrix_says_so(signed_in):
     ][0] == ["1", "0", "0", "0", "0", "2", "0", "2"]
 
 
+@pytest.mark.django_db
 def test_coverage_heat_map_is_none_for_a_round_without_a_tick_matrix():
     assert round_charts.coverage_heat_map(Round.objects.get(code="2018-19")) is None
 

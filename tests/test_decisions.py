@@ -169,6 +169,27 @@ def refused(**kwargs):
     return refusal.value
 
 
+def test_decision_page_returns_to_the_page_of_the_ranking_it_was_opened_from(signed_in, cav):
+    client = signed_in(MANAGER)
+    query = "?ranking=sort%3Drequested%26search%3Dcardiff%26page%3D3%26next%3D%2F%2Fevil.example"
+    today = timezone.localdate()
+
+    page = client.get(decide_url(cav) + query)
+    response = client.post(
+        decide_url(cav) + query,
+        {
+            "decided_on_0": str(today.day),
+            "decided_on_1": str(today.month),
+            "decided_on_2": str(today.year),
+            "outcome": "deferred",
+        },
+    )
+
+    back = BeautifulSoup(page.content, "html.parser").select_one(".govuk-back-link")["href"]
+    expected = "/rounds/2027-29/ranking/?search=cardiff&sort=requested&page=3"
+    assert (back, response.status_code, response["Location"]) == (expected, 302, expected)
+
+
 @pytest.mark.parametrize(
     ("amount", "message"),
     [

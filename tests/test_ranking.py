@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from criteria.enums import Recommendation, ReviewStatus
 from criteria.models import Assignment, Review, Score
@@ -402,3 +404,160 @@ def test_ranking_page_of_the_demo_round_in_review_shows_the_cardiff_application(
 
     assert references(soup) == ["PS-2020-CAV-001"]
     assert cells(soup, "requested") == [("PS-2020-CAV-001", "£296,000.00")]
+
+
+# Paging, searching and hostile query strings -------------------------------------------------
+
+
+@pytest.fixture
+def long_round(boards):
+    """60 applications of £1,000.00 each, ranked 1 to 60 without ties; envelope £52,500.00.
+
+    Twelve criteria scored 0-5 give the sums 60, 59, ..., 1: PS-L-00 ranks 1, PS-L-59 ranks 60.
+    The money runs out at PS-L-52, the 53rd, on the second page.
+    """
+    round = scored_round(envelope=Decimal("52500.00"), criteria=12)
+    reviewer = UserFactory(role=Role.REVIEWER, organisation=OrganisationFactory())
+    for number in range(60):
+        board = boards["X"] if number % 2 else boards["Y"]
+        application = submitted(round, board, "1000.00", f"PS-L-{number:02d}")
+        total = 60 - number
+        scores = [min(5, max(0, total - 5 * index)) for index in range(12)]
+        review(application, scores, reviewer=reviewer)
+    return round
+
+
+def test_ranking_page_two_continues_ranks_and_cumulative_money_from_page_one(signed_in, long_round):
+    client = signed_in(MANAGER)
+
+    first = page(client, long_round)
+    second = page(client, long_round, "?page=2")
+
+    assert references(first) == [f"PS-L-{n:02d}" for n in range(50)]
+    assert cells(second, "rank") == [(f"PS-L-{n:02d}", str(n + 1)) for n in range(50, 60)]
+    assert cells(second, "cumulative")[0] == ("PS-L-50", "£51,000.00")
+    assert cells(second, "cumulative")[-1] == ("PS-L-59", "£60,000.00")
+    assert (
+        first.select_one("#ranking-summary")
+        .get_text(" ", strip=True)
+        .startswith("Showing 1 to 50 of 60 applications (of 60 ranked), sorted by final score.")
+    )
+
+
+def test_ranking_marks_the_money_running_out_on_the_page_where_it_happens(signed_in, long_round):
+    client = signed_in(MANAGER)
+
+    first = page(client, long_round)
+    second = page(client, long_round, "?page=2")
+
+    assert first.select("[data-money-runs-out]") == []
+    assert first.select_one("[data-runs-out-page]")["href"] == "?page=2#ranking"
+    rows = second.select("#ranking tbody tr")
+    assert [row.get("data-reference") for row in rows[:4]] == [
+        "PS-L-50",
+        "PS-L-51",
+        None,
+        "PS-L-52",
+    ]
+    assert rows[2].has_attr("data-money-runs-out")
+    assert (
+        second.select_one("[data-runs-out]")
+        .get_text(" ", strip=True)
+        .startswith(
+            "The envelope of £52,500.00 runs out at PS-L-52: with it, the cumulative amount "
+            "requested comes to £53,000.00."
+        )
+    )
+
+
+def test_ranking_labels_the_page_totals_apart_from_the_round_totals(signed_in, long_round):
+    soup = page(signed_in(MANAGER), long_round, "?page=2")
+
+    totals = soup.select_one("#page-totals")
+    assert totals.select_one("th").get_text(strip=True) == (
+        "Total for the 10 applications on this page"
+    )
+    assert totals.select_one("[data-page-requested]").get_text(strip=True) == "£10,000.00"
+    assert soup.select_one("[data-total=requested]").get_text(strip=True) == "£60,000.00"
+    assert soup.select_one("[data-total=requested]").find_previous("dt").get_text(strip=True) == (
+        "Requested in the whole round"
+    )
+
+
+def test_ranking_rows_on_page_two_can_still_be_decided(signed_in, long_round):
+    soup = page(signed_in(MANAGER), long_round, "?page=2")
+
+    assert cells(soup, "decision")[-1] == ("PS-L-59", "Not decided Record a decision on PS-L-59")
+    link = soup.select_one("tr[data-reference=PS-L-59] [data-decision] a")
+    # The decision page sends the manager back to this page of the ranking.
+    assert link["href"] == "/applications/PS-L-59/decision/?ranking=page%3D2"
+
+
+@pytest.mark.parametrize(("query", "first"), [("?page=abc", "PS-L-00"), ("?page=99", "PS-L-50")])
+def test_ranking_junk_or_out_of_range_page_numbers_show_a_real_page(
+    signed_in, long_round, query, first
+):
+    soup = page(signed_in(MANAGER), long_round, query)
+
+    assert references(soup)[0] == first
+
+
+def test_ranking_search_keeps_the_whole_rounds_ranks(signed_in, long_round, boards):
+    soup = page(signed_in(MANAGER), long_round, "?search=ps-l-5")
+
+    assert cells(soup, "rank") == [(f"PS-L-{n:02d}", str(n + 1)) for n in range(50, 60)]
+    assert cells(soup, "cumulative")[0] == ("PS-L-50", "£51,000.00")
+    assert soup.select_one("#filter-search")["value"] == "ps-l-5"
+
+
+def test_ranking_searches_by_organisation_name(signed_in, small_round):
+    soup = page(signed_in(MANAGER), small_round, "?search=board+z")
+
+    assert references(soup) == ["PS-T-D"]
+
+
+def test_ranking_paging_links_keep_the_search_filters_and_sort(signed_in, long_round, boards):
+    soup = page(signed_in(MANAGER), long_round, "?search=PS-L&organisation=Y&sort=reference&page=1")
+
+    assert len(references(soup)) == 30
+    assert soup.select("nav.govuk-pagination") == []
+    soup = page(signed_in(MANAGER), long_round, "?search=PS-L&sort=reference")
+    assert [a["href"] for a in soup.select(".govuk-pagination__list a")] == [
+        "?sort=reference&search=PS-L",
+        "?sort=reference&search=PS-L&page=2",
+    ]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["page", "search", "organisation", "status", "sort"]),
+        st.one_of(st.text(max_size=200), st.sampled_from(["-1", "0", "99999", "score", "%"])),
+    )
+)
+def test_ranking_answers_any_query_string_with_a_page(signed_in, query):
+    response = signed_in(MANAGER).get("/rounds/2020-22/ranking/", query)
+
+    assert response.status_code == 200
+
+
+def test_ranking_page_queries_stay_flat_from_five_to_sixty_applications(
+    signed_in, django_assert_max_num_queries
+):
+    few_round = scored_round()
+    many_round = scored_round()
+    grow(few_round, 5)
+    grow(many_round, 60)
+    client = signed_in(MANAGER)
+    client.get(f"/rounds/{few_round.code}/ranking/")  # warm the session
+
+    with django_assert_max_num_queries(30) as few:
+        client.get(f"/rounds/{few_round.code}/ranking/?page=2")
+    with django_assert_max_num_queries(30) as many:
+        client.get(f"/rounds/{many_round.code}/ranking/?page=2")
+
+    assert len(few.captured_queries) == len(many.captured_queries)

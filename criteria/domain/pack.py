@@ -34,7 +34,7 @@ from criteria import charts
 from criteria.domain.aggregation import application_matrix, round_scores
 from criteria.domain.anonymity import appraisal_table
 from criteria.domain.money import board_totals
-from criteria.views.ranking import RankedApplication, rank_order
+from criteria.domain.ranking import RankedApplication, rank_rows
 from pacesetter.pdf import (
     PDF_VARIANT,
     STYLESHEET,
@@ -117,21 +117,7 @@ def pack_applications(round):
                 can_decide=False,
             )
         )
-    rows.sort(key=rank_order)
-    envelope = round.envelope_total
-    cumulative = ZERO
-    previous = None
-    for position, row in enumerate(rows, start=1):
-        if row.percentage is not None:
-            row.rank = (
-                previous.rank if previous and previous.percentage == row.percentage else position
-            )
-        cumulative += row.requested
-        row.cumulative = cumulative
-        row.over_envelope = envelope is not None and cumulative > envelope
-        row.money_runs_out = row.over_envelope and not (previous and previous.over_envelope)
-        previous = row
-    return rows
+    return rank_rows(rows, round.envelope_total)
 
 
 def application_heading(application):

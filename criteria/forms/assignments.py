@@ -3,7 +3,10 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
+from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from criteria.domain.assignments import applications_to_review, panel_reviewers
@@ -55,12 +58,47 @@ class BulkAssignmentForm(forms.Form):
         return cleaned
 
 
+class LongSelect(forms.Select):
+    """A select that writes its options directly: a round's hundreds of applications would
+    otherwise cost a template render each, most of the assignment page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(each) for each in self.format_value(value)}
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, " selected" if str(option) in chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        attributes = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>\n{}\n</select>", flatatt(attributes), options)
+
+
+class ApplicationChoices(ModelChoiceIterator):
+    """The applications as (id, "reference: title") read straight from the database."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, reference, title in self.queryset.values_list("pk", "reference", "title"):
+            yield (pk, f"{reference}: {title}")
+
+
+class ApplicationChoiceField(forms.ModelChoiceField):
+    """Chooses one of a round's hundreds of applications without building each of them."""
+
+    iterator = ApplicationChoices
+    widget = LongSelect
+
+
 class SingleAssignmentForm(forms.Form):
     """Assign one reviewer. Its fields are prefixed "one-": the page also has the bulk form."""
 
     prefix = "one"
 
-    application = forms.ModelChoiceField(
+    application = ApplicationChoiceField(
         label=_("Application"),
         queryset=None,
         error_messages={"required": _("Select the application")},
@@ -75,9 +113,6 @@ class SingleAssignmentForm(forms.Form):
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["application"].queryset = applications_to_review(round)
-        self.fields["application"].label_from_instance = lambda application: (
-            f"{application.reference}: {application.title}"
-        )
         self.fields["reviewer"].queryset = panel_reviewers()
         self.fields["reviewer"].label_from_instance = lambda user: user.full_name or user.email
         self.helper = FormHelper()

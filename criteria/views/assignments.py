@@ -6,33 +6,99 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from criteria.domain import assignments as domain
 from criteria.enums import ReviewStatus
 from criteria.forms.assignments import BulkAssignmentForm, SingleAssignmentForm
 from criteria.models import Assignment
+from pacesetter.models import Organisation
+from pacesetter.paging import choice, paginate, search_term
 from pacesetter.permissions import can
 from schemes.models import Round
 
+# The sort orders of the list of applications; "needs" puts those with fewest reviewers first.
+SORTS = {
+    "reference": (gettext_lazy("Reference"), ("reference",)),
+    "organisation": (gettext_lazy("Organisation"), ("organisation__name", "reference")),
+    "needs": (gettext_lazy("Most reviewers still needed"), ("live_assignments", "reference")),
+}
+NEEDS = {
+    "yes": gettext_lazy("Still needs reviewers"),
+    "no": gettext_lazy("Has enough reviewers"),
+}
 
-def overview_context(round):
+
+def application_rows(round, query):
+    """The page of applications to review that `query` (GET parameters) asks for, and the filters.
+
+    Searched by reference, title or organisation, filtered by organisation and by whether an
+    application still needs reviewers, sorted, then paged; only the page's rows fetch their
+    reviewers.
+    """
+    target = round.reviews_per_application
+    everything = domain.applications_to_review(round)
+    organisations = list(
+        Organisation.objects.filter(applications__in=everything.values("pk"))
+        .distinct()
+        .order_by("name")
+    )
+    search = search_term(query.get("search"))
+    organisation = choice(query.get("organisation"), {each.code for each in organisations})
+    needs = choice(query.get("needs"), NEEDS)
+    sort = choice(query.get("sort"), SORTS, "reference")
+    applications = everything.matching(search)
+    if organisation:
+        applications = applications.filter(organisation__code=organisation)
+    if needs == "yes":
+        applications = applications.filter(live_assignments__lt=target)
+    elif needs == "no":
+        applications = applications.filter(live_assignments__gte=target)
     live = (
         Assignment.objects.active()
         .select_related("reviewer", "review")
         .order_by("reviewer__full_name")
     )
-    applications = domain.applications_to_review(round).prefetch_related(
-        Prefetch("review_assignments", queryset=live, to_attr="live")
+    params = {
+        "search": search,
+        "organisation": organisation,
+        "needs": needs,
+        "sort": "" if sort == "reference" else sort,
+    }
+    listing = paginate(
+        applications.order_by(*SORTS[sort][1]).prefetch_related(
+            Prefetch("review_assignments", queryset=live, to_attr="live")
+        ),
+        query.get("page"),
+        params,
     )
     rows = [
         {
             "application": application,
             "reviewers": [(a.reviewer, a.review_status.label) for a in application.live],
-            "needs": max(0, round.reviews_per_application - len(application.live)),
+            "needs": max(0, target - len(application.live)),
         }
-        for application in applications
+        for application in listing.rows
     ]
+    return {
+        "listing": listing,
+        "rows": rows,
+        "search": search,
+        "organisation": organisation,
+        "organisations": organisations,
+        "needs": needs,
+        "needs_choices": list(NEEDS.items()),
+        "sort": sort,
+        "sorts": [(key, label) for key, (label, _order) in SORTS.items()],
+        "filtered": bool(search or organisation or needs),
+        "still_needed": sum(
+            max(0, target - live)
+            for live in everything.order_by().values_list("live_assignments", flat=True)
+        ),
+    }
+
+
+def overview_context(round, query=None):
     in_round = Q(assignments__application__round=round, assignments__withdrawn_at__isnull=True)
     progress = (
         domain.panel_reviewers()
@@ -48,8 +114,7 @@ def overview_context(round):
     )
     return {
         "round": round,
-        "rows": rows,
-        "still_needed": sum(row["needs"] for row in rows),
+        **application_rows(round, query or {}),
         "progress": [
             {
                 "reviewer": reviewer,
@@ -121,6 +186,6 @@ def assignments(request, code):
                 return redirect("criteria:assignments", code)
         except domain.AssignmentRefused as refusal:
             (bulk if bulk.is_bound else single).add_error(None, refusal.message)
-    context = overview_context(round)
+    context = overview_context(round, request.GET)
     context.update({"bulk": bulk, "single": single})
     return render(request, "criteria/assignment/overview.html", context)

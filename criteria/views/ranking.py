@@ -1,12 +1,9 @@
 """A round's ranking against its envelope, and an applicant's feedback once released.
 
 Both live in `criteria` because they need the panel's scores; every score figure comes from
-`criteria.domain.aggregation`.
+`criteria.domain.aggregation`, and ranks and cumulative money from `criteria.domain.ranking`.
+The ranking is worked out over the whole round, then searched, filtered, sorted and paged.
 """
-
-from dataclasses import dataclass
-from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,16 +11,23 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from criteria.decision_rules import panel_applications
-from criteria.domain.aggregation import application_matrix, round_scores
+from criteria.domain.aggregation import application_matrix
 from criteria.domain.anonymity import anonymous_order, reviewer_label
 from criteria.domain.money import board_totals
+from criteria.domain.ranking import (
+    ZERO,
+    RankedApplication,
+    rank_order,
+    ranked_applications,
+    with_decisions_allowed,
+)
+from pacesetter.paging import PER_PAGE, choice, paginate, query_string, search_term
 from pacesetter.permissions import can
-from schemes.domain.decisions import DECIDABLE, RANKED
 from schemes.enums import ApplicationStatus
 from schemes.models import Application, Decision, Round
 
-ZERO = Decimal("0.00")
+# Kept importable from here: `criteria.domain.pack` takes them from this module.
+__all__ = ["RankedApplication", "rank_order", "ranked_applications"]
 
 SORT_SCORE = "score"
 SORTS = {
@@ -32,86 +36,6 @@ SORTS = {
     "organisation": _("Organisation"),
     "reference": _("Reference"),
 }
-
-
-@dataclass
-class RankedApplication:
-    """One row of the ranking: the application, its score and where it sits in the money."""
-
-    application: Application
-    score: object  # criteria.domain.aggregation.ApplicationScore, or None if not scored
-    rank: int | None
-    requested: Decimal
-    cumulative: Decimal
-    over_envelope: bool  # the cumulative requested is more than the envelope
-    money_runs_out: bool  # the first row whose cumulative requested exceeds the envelope
-    decision: Decision | None
-    can_decide: bool
-
-    @property
-    def percentage(self):
-        return self.score.percentage if self.score else None
-
-    @property
-    def approved(self):
-        if self.decision is not None and self.decision.approved_amount is not None:
-            return self.decision.approved_amount
-        return ZERO
-
-
-def rank_order(row):
-    """Highest final score first; not scored last; ties by reference."""
-    percentage = row.score.percentage if row.score else None
-    return (percentage is None, -(percentage or 0), row.application.reference)
-
-
-def ranked_applications(round, user):
-    """Return the round's ranked applications in score order, with ranks and cumulative money.
-
-    Equal scores share a rank (1, 2, 2, 4); applications without a submitted review have no
-    rank and come last. Only applications whose scores `user` may see are ranked. Runs in a
-    fixed number of queries however many applications there are.
-    """
-    scores = round_scores(round)
-    applications = (
-        Application.objects.filter(round=round, status__in=RANKED)
-        # A chair conflicted on an application never sees it, here as on the score pages.
-        .filter(pk__in=panel_applications(user).values("pk"))
-        .select_related("organisation", "decision")
-        .prefetch_related("budget_lines", "other_funding")
-    )
-    rows = []
-    for application in applications:
-        decision = getattr(application, "decision", None)
-        rows.append(
-            RankedApplication(
-                application=application,
-                score=scores.get(application.pk),
-                rank=None,
-                requested=application.totals().requested,
-                cumulative=ZERO,
-                over_envelope=False,
-                money_runs_out=False,
-                decision=decision,
-                can_decide=application.status in DECIDABLE
-                and can(user, "schemes.decide_application", application),
-            )
-        )
-    rows.sort(key=rank_order)
-    envelope = round.envelope_total
-    cumulative = ZERO
-    previous = None
-    for position, row in enumerate(rows, start=1):
-        if row.percentage is not None:
-            row.rank = (
-                previous.rank if previous and previous.percentage == row.percentage else position
-            )
-        cumulative += row.requested
-        row.cumulative = cumulative
-        row.over_envelope = envelope is not None and cumulative > envelope
-        row.money_runs_out = row.over_envelope and not (previous and previous.over_envelope)
-        previous = row
-    return rows
 
 
 def sorted_rows(rows, sort):
@@ -126,8 +50,21 @@ def sorted_rows(rows, sort):
     return rows
 
 
-def choice(value, allowed, default=""):
-    return value if value in allowed else default
+def matches(row, search):
+    """Whether the row's reference, title or organisation contains `search`, in any case."""
+    if not search:
+        return True
+    wanted = search.casefold()
+    application = row.application
+    return any(
+        wanted in text.casefold()
+        for text in (
+            application.reference,
+            application.title,
+            application.organisation.name,
+            application.organisation.former_name,
+        )
+    )
 
 
 @login_required
@@ -144,6 +81,7 @@ def ranking(request, code):
         for value, label in ApplicationStatus.choices
         if value in {row.application.status for row in rows}
     ]
+    search = search_term(request.GET.get("search"))
     sort = choice(request.GET.get("sort"), SORTS, SORT_SCORE)
     organisation = choice(request.GET.get("organisation"), {o.code for o in organisations})
     status = choice(request.GET.get("status"), {value for value, _label in statuses})
@@ -152,17 +90,34 @@ def ranking(request, code):
         for row in sorted_rows(rows, sort)
         if (not organisation or row.application.organisation.code == organisation)
         and (not status or row.application.status == status)
+        and matches(row, search)
     ]
-    filters = {"organisation": organisation, "status": status}
+    filters = {"search": search, "organisation": organisation, "status": status}
     sort_links = [
         {
             "key": key,
             "label": label,
             "current": key == sort,
-            "url": "?" + urlencode({"sort": key, **{k: v for k, v in filters.items() if v}}),
+            "url": query_string({"sort": key, **filters}),
         }
         for key, label in SORTS.items()
     ]
+    params = {"sort": "" if sort == SORT_SCORE else sort, **filters}
+    listing = paginate(shown_rows, request.GET.get("page"), params)
+    # The decision page sends the manager back to this page of the ranking.
+    here = query_string(params, page=listing.page.number if listing.page.number > 1 else "")
+    decide_query = query_string({"ranking": here[1:]}) if len(here) > 1 else ""
+    page_rows = with_decisions_allowed(listing.rows, request.user)
+    runs_out = next((row for row in rows if row.money_runs_out), None)
+    runs_out_page = None
+    position = next((index for index, row in enumerate(shown_rows) if row is runs_out), None)
+    if position is not None and sort == SORT_SCORE:
+        number = position // PER_PAGE + 1
+        if number != listing.page.number:
+            runs_out_page = {
+                "number": number,
+                "url": query_string(filters, page=number if number > 1 else ""),
+            }
     boards = board_totals(round, rows)
     requested_total = sum((row.requested for row in rows), ZERO)
     approved_total = sum((row.approved for row in rows), ZERO)
@@ -172,21 +127,27 @@ def ranking(request, code):
         "criteria/ranking/ranking.html",
         {
             "round": round,
-            "rows": shown_rows,
+            "listing": listing,
+            "rows": page_rows,
             "row_count": len(rows),
-            "runs_out": next((row for row in rows if row.money_runs_out), None),
+            "runs_out": runs_out,
+            "runs_out_page": runs_out_page,
+            "decide_query": decide_query,
             "sort": sort,
             "sorted_by_score": sort == SORT_SCORE,
             "sort_links": sort_links,
             "sort_label": SORTS[sort],
+            "search": search,
             "organisations": organisations,
             "statuses": statuses,
             "organisation": organisation,
             "status": status,
-            "filtered": bool(organisation or status),
+            "filtered": bool(search or organisation or status),
             "boards": boards,
             "requested_total": requested_total,
             "approved_total": approved_total,
+            "page_requested": sum((row.requested for row in page_rows), ZERO),
+            "page_approved": sum((row.approved for row in page_rows), ZERO),
             "envelope_left": None if envelope is None else envelope - approved_total,
             "shares_total": sum((board.share for board in boards if board.share is not None), ZERO),
             "can_release": can(request.user, "schemes.release_feedback", round),

@@ -3,7 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
+from pacesetter.models import Organisation
+from pacesetter.paging import choice, paginate, search_term
 from pacesetter.permissions import can
 from schemes.domain.applications import TRANSITIONS
 from schemes.enums import ApplicationStatus
@@ -18,6 +21,15 @@ from schemes.models import (
 
 WITHDRAWABLE = [old for old, new in TRANSITIONS if new == ApplicationStatus.WITHDRAWN]
 DECIDABLE = sorted({old for old, new in TRANSITIONS if new == ApplicationStatus.APPROVED})
+# What an applicant sees as "submitted" until the round's feedback is released.
+DECIDED = {ApplicationStatus.APPROVED, ApplicationStatus.DECLINED, ApplicationStatus.DEFERRED}
+
+# The round page's sort orders: no sort by status, which would give away undisclosed decisions.
+ROUND_SORTS = {
+    "reference": (_("Reference"), ("reference",)),
+    "organisation": (_("Organisation"), ("organisation__name", "reference")),
+    "title": (_("Scheme title"), ("title", "reference")),
+}
 
 
 @login_required
@@ -36,6 +48,69 @@ def frameworks_with_components(round):
     ).order_by("order")
 
 
+def with_status_seen(applications, status, *, decisions_shown):
+    """Keep the applications whose status, as the viewer sees it, is `status`.
+
+    Until feedback is released an applicant sees a decided application as submitted
+    (`visible_status`), so filtering must not tell them otherwise.
+    """
+    if decisions_shown:
+        return applications.filter(status=status)
+    if status == ApplicationStatus.SUBMITTED:
+        return applications.filter(status__in=[ApplicationStatus.SUBMITTED, *DECIDED])
+    if status in DECIDED:
+        return applications.none()
+    return applications.filter(status=status)
+
+
+def round_applications(request, round):
+    """The round page's list of applications: searched, filtered, sorted and one page of it."""
+    visible = Application.objects.visible_to(request.user).filter(round=round)
+    decisions_shown = round.feedback_released_at is not None or can(
+        request.user, "schemes.decide_application", None
+    )
+    seen = {
+        ApplicationStatus.SUBMITTED if status in DECIDED and not decisions_shown else status
+        for status in visible.order_by().values_list("status", flat=True).distinct()
+    }
+    statuses = [(value, label) for value, label in ApplicationStatus.choices if value in seen]
+    organisations = list(
+        Organisation.objects.filter(applications__in=visible).distinct().order_by("name")
+    )
+    search = search_term(request.GET.get("search"))
+    status = choice(request.GET.get("status"), {value for value, _label in statuses})
+    organisation = choice(request.GET.get("organisation"), {each.code for each in organisations})
+    sort = choice(request.GET.get("sort"), ROUND_SORTS, "reference")
+    applications = visible.matching(search)
+    if status:
+        applications = with_status_seen(applications, status, decisions_shown=decisions_shown)
+    if organisation:
+        applications = applications.filter(organisation__code=organisation)
+    params = {
+        "search": search,
+        "status": status,
+        "organisation": organisation,
+        "sort": "" if sort == "reference" else sort,
+    }
+    listing = paginate(
+        applications.select_related("organisation", "round").order_by(*ROUND_SORTS[sort][1]),
+        request.GET.get("page"),
+        params,
+    )
+    return {
+        "listing": listing,
+        "search": search,
+        "status": status,
+        "statuses": statuses,
+        "organisation": organisation,
+        "organisations": organisations if len(organisations) > 1 else [],
+        "sort": sort,
+        "sorts": [(key, label) for key, (label, _order) in ROUND_SORTS.items()],
+        "filtered": bool(search or status or organisation),
+        "has_applications": bool(listing.count or search or status or organisation),
+    }
+
+
 @login_required
 def round_detail(request, code):
     round = get_object_or_404(
@@ -47,11 +122,6 @@ def round_detail(request, code):
     sections = round.question_set.sections.prefetch_related(
         Prefetch("questions", queryset=Question.objects.order_by("number"))
     ).order_by("number")
-    applications = (
-        Application.objects.visible_to(request.user)
-        .filter(round=round)
-        .select_related("organisation", "round")
-    )
     return render(
         request,
         "schemes/round/detail.html",
@@ -60,7 +130,7 @@ def round_detail(request, code):
             "sections": sections,
             "frameworks": frameworks_with_components(round),
             "shares": round.indicative_shares.select_related("organisation"),
-            "applications": applications,
+            **round_applications(request, round),
             "can_start": can(request.user, "schemes.start_application", round),
             "can_grant_extension": can(request.user, "schemes.grant_extension", round),
             "can_manage": can(request.user, "schemes.manage_round", round),

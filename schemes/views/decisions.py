@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +21,21 @@ SUCCESS_MESSAGES = {
     DecisionOutcome.DECLINED: gettext_lazy("%(reference)s has been declined."),
     DecisionOutcome.DEFERRED: gettext_lazy("The decision on %(reference)s has been deferred."),
 }
+
+
+# The ranking's own GET parameters, carried to the decision page and back so that the
+# programme manager returns to the page of the ranking they were on.
+RANKING_PARAMETERS = ("search", "organisation", "status", "sort", "page")
+
+
+def ranking_url(request, round):
+    """The ranking page the decision was opened from: its path and known parameters only."""
+    asked = QueryDict(request.GET.get("ranking", ""))
+    kept = {key: asked[key][:100] for key in RANKING_PARAMETERS if asked.get(key)}
+    query = QueryDict(mutable=True)
+    query.update(kept)
+    url = reverse("criteria:ranking", args=[round.code])
+    return f"{url}?{query.urlencode()}" if kept else url
 
 
 @login_required
@@ -55,13 +72,14 @@ def decide(request, reference):
                 request,
                 SUCCESS_MESSAGES[outcome] % {"reference": application.reference},
             )
-            return redirect("criteria:ranking", application.round.code)
+            return redirect(ranking_url(request, application.round))
     return render(
         request,
         "schemes/decision/decide.html",
         {
             "application": application,
             "round": application.round,
+            "ranking_url": ranking_url(request, application.round),
             "decision": decision,
             "requested": application.totals().requested,
             "form": form,
