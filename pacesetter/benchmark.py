@@ -21,7 +21,7 @@ from criteria.models import Assignment, Review, Score
 from pacesetter.enums import OrganisationKind, Role
 from pacesetter.fixture_loading import REFERENCE_FILES, load_fixture_files
 from pacesetter.models import Organisation, User
-from pacesetter.process import freeze_loaded_objects
+from pacesetter.process import settle_after_loading
 from schemes.enums import ApplicationStatus, BudgetCategory, QuestionKind, RoundState
 from schemes.models import Answer, Application, BudgetLine, QuestionSet, Round
 
@@ -293,7 +293,7 @@ def time_pages(programme, repeat):
     The process is first settled as `pacesetter.wsgi` settles a web worker, so that what
     building the programme left behind does not lengthen garbage collection.
     """
-    freeze_loaded_objects()
+    settle_after_loading()
     figures = {}
     for name, (user, path) in main_pages(programme).items():
         client = Client()

@@ -3,21 +3,24 @@
 import gc
 import importlib
 
-from pacesetter.process import freeze_loaded_objects
+from pacesetter.process import GC_THRESHOLDS, settle_after_loading
 
 
-def test_freeze_loaded_objects_collects_the_garbage_then_freezes_what_is_alive():
+def test_settle_after_loading_collects_the_garbage_then_freezes_what_is_alive():
     class Cycle:
         pass
 
     garbage = Cycle()
     garbage.itself = garbage
     del garbage
+    thresholds = gc.get_threshold()
     try:
-        frozen = freeze_loaded_objects()
+        frozen = settle_after_loading()
         assert frozen == gc.get_freeze_count() > 0
+        assert gc.get_threshold() == GC_THRESHOLDS
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
 
     # Unfrozen, everything frozen is visible again: the cycle is not, it was collected first.
     assert not any(isinstance(item, Cycle) for item in gc.get_objects())
@@ -26,9 +29,13 @@ def test_freeze_loaded_objects_collects_the_garbage_then_freezes_what_is_alive()
 def test_the_wsgi_entry_point_settles_its_process():
     module = importlib.import_module("pacesetter.wsgi")
     gc.unfreeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
     try:
         importlib.reload(module)  # what a web worker does as it starts
 
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == GC_THRESHOLDS
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
