@@ -16,7 +16,9 @@ def test_settle_after_loading_collects_the_garbage_then_freezes_what_is_alive():
     thresholds = gc.get_threshold()
     try:
         frozen = settle_after_loading()
-        assert frozen == gc.get_freeze_count() > 0
+        # Frozen objects can still be freed, so the count may since have fallen a little.
+        assert frozen > 0
+        assert gc.get_freeze_count() > 0
         assert gc.get_threshold() == GC_THRESHOLDS
     finally:
         gc.unfreeze()
