@@ -317,19 +317,6 @@ class RenderPool:
         return pdfs
 
 
-def render_many(
-    documents, *, workers=2, timeout=None, on_each=None, pdf_variant=PDF_VARIANT
-) -> list[bytes]:
-    """Render many (html, title, lang) documents to tagged PDFs, in order, on `workers` cores.
-
-    One `RenderPool` serves the whole list; see `RenderPool.render` for the time limit,
-    failures and `on_each`. `pdf_variant=None` makes untagged PDFs.
-    """
-    documents = list(documents)
-    with RenderPool(min(workers, max(len(documents), 1)), timeout=timeout) as pool:
-        return pool.render(documents, on_each=on_each, pdf_variant=pdf_variant)
-
-
 def document_language() -> str:
     """Return the BCP 47 tag of the language the PDF is written in: Welsh, or British English."""
     return "cy" if (get_language() or "").startswith("cy") else "en-GB"

@@ -44,30 +44,17 @@ def describe(pdf: bytes) -> tuple[int, list[Bookmark]]:
     with pikepdf.open(io.BytesIO(pdf)) as document:
         pages = {page.objgen: index for index, page in enumerate(document.pages)}
         with document.open_outline() as tree:
-            bookmarks = [_bookmark(document, item, pages) for item in tree.root]
+            bookmarks = [_bookmark(item, pages) for item in tree.root]
         return len(pages), bookmarks
 
 
-def _bookmark(document, item, pages):
-    destination = item.destination
-    if isinstance(destination, pikepdf.String | Name):
-        destination = _named_destination(document, destination)
-    page = pages.get(destination[0].objgen, 0) if destination is not None else 0
+def _bookmark(item, pages):
+    # WeasyPrint (and this module) write explicit destinations: [page, /XYZ, left, top, zoom].
     return Bookmark(
         title=str(item.title),
-        page=page,
-        children=[_bookmark(document, child, pages) for child in item.children],
+        page=pages[item.destination[0].objgen],
+        children=[_bookmark(child, pages) for child in item.children],
     )
-
-
-def _named_destination(document, name):
-    names = document.Root.get("/Names")
-    if names is not None and "/Dests" in names:
-        found = pikepdf.NameTree(names.Dests).get(str(name))
-        if found is not None:
-            return found.get("/D", found) if isinstance(found, Dictionary) else found
-    dests = document.Root.get("/Dests")
-    return dests.get(Name("/" + str(name).lstrip("/"))) if dests is not None else None
 
 
 def _parent_tree_entries(tree_root):

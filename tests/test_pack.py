@@ -19,7 +19,6 @@ from pacesetter.pdf import (
     RenderPool,
     _base_url,
     _render_document,
-    render_many,
     static_roots,
 )
 from schemes.models import Answer, Application, Round
@@ -331,21 +330,22 @@ def test_pack_with_hostile_answers_fetches_and_embeds_nothing(round_2018, tmp_pa
     assert "url(http://169.254.169.254/css)" in text
 
 
-def test_render_many_past_the_time_limit_raises_and_stops_the_workers(settings):
+def test_render_pool_past_the_time_limit_raises_and_stops_the_workers(settings):
     settings.PDF_RENDER_TIMEOUT = 0.01
     html = "<html><body>" + "<p>Quality improvement.</p>" * 20_000 + "</body></html>"
 
-    with pytest.raises(PDFRenderTimeout) as raised:
-        render_many([(html, "Too long", "en-GB")] * 3)
+    with pytest.raises(PDFRenderTimeout) as raised, RenderPool(2) as pool:
+        pool.render([(html, "Too long", "en-GB")] * 3)
 
     assert str(raised.value) == "Making the PDF took longer than 0.01 seconds and was stopped."
     assert multiprocessing.active_children() == []
 
 
-def test_render_many_returns_the_documents_in_order():
+def test_render_pool_returns_the_documents_in_order():
     documents = [(f"<p>Part {number}</p>", f"Part {number}", "en-GB") for number in range(3)]
 
-    pdfs = render_many(documents)
+    with RenderPool(2) as pool:
+        pdfs = pool.render(documents)
 
     assert [str(pikepdf.open(io.BytesIO(pdf)).open_metadata()["dc:title"]) for pdf in pdfs] == [
         "Part 0",

@@ -261,7 +261,6 @@ def _page_numbers(pool, folder, total, lang, stylesheet) -> list[Part]:
     """
     title = _("Page numbers")
     runs = []
-    pending = {}
     for first in range(1, total + 1, NUMBERS_RUN):
         html = render_to_string(
             PAGE_NUMBERS,
@@ -275,15 +274,10 @@ def _page_numbers(pool, folder, total, lang, stylesheet) -> list[Part]:
             },
         )
         key = _cache_key(html, title, lang, stylesheet)
-        runs.append(key)
-        cached = _cache_load(folder, key)
-        if cached is None:
-            pending[key] = pool.submit((html, title, lang, None))
-        else:
-            pending[key] = cached
+        runs.append((key, _cache_load(folder, key) or pool.submit((html, title, lang, None))))
     return [
-        part if isinstance(part, Part) else _cache_store(folder, key, pool.result(part))
-        for key, part in ((key, pending[key]) for key in runs)
+        run if isinstance(run, Part) else _cache_store(folder, key, pool.result(run))
+        for key, run in runs
     ]
 
 
@@ -416,9 +410,10 @@ def _make_pack(round, pool, *, reviewers_named, report):
             pool, folder, front_pages + sum(part.pages for part in applications), lang, stylesheet
         )
         cover_pdf = pool.result(cover_handle)
-        if page_count(cover_pdf) == cover_pages:
+        found = page_count(cover_pdf)
+        if found == cover_pages:
             break
-        cover_pages = page_count(cover_pdf)
+        cover_pages = found
     else:
         raise PDFRenderError(_("The pack's contents did not settle on a length."))
 
