@@ -179,7 +179,7 @@ def test_final_total_and_percentage_with_the_mean_are_as_computed_by_hand(panel)
     assert score.max_total == D("17.5")
     assert score.percentage == D("52.38")
     assert (score.reviews_submitted, score.flagged) == (3, True)
-    assert (score.flagged_labels, score.moderated_labels) == (["1"], ["3"])
+    assert (score.flagged_labels, score.moderated_labels) == (("1",), ("3",))
 
 
 def test_median_round_setting_changes_the_final_score(panel):
@@ -221,7 +221,7 @@ def test_round_threshold_decides_the_disagreement_flag(panel):
 
     score = aggregation.round_scores(panel["round"])[panel["application"].pk]
 
-    assert (score.flagged, score.flagged_labels) == (False, [])
+    assert (score.flagged, score.flagged_labels) == (False, ())
 
 
 def test_application_without_a_submitted_review_has_no_percentage():
@@ -511,10 +511,9 @@ def test_round_scores_runs_in_the_same_number_of_queries_for_3_and_30_applicatio
     small = build_round(applications=3, reviewers_each=2)
     large = build_round(applications=30, reviewers_each=4, weights=("1",) * 8)
 
-    assert count_queries(aggregation.round_scores, small) == count_queries(
-        aggregation.round_scores, large
-    )
-    assert count_queries(aggregation.round_scores, large) == 6
+    # Worked out, then kept while nothing is written (tests/test_ranking_version.py).
+    assert [count_queries(aggregation.round_scores, each) for each in (small, large)] == [7, 7]
+    assert [count_queries(aggregation.round_scores, each) for each in (small, large)] == [3, 3]
 
 
 def test_round_scores_only_concern_their_own_round():
@@ -558,4 +557,4 @@ def test_round_scores_follow_a_changed_score_moderation_and_setting_once_worked_
         aggregation.shown(score.final_total)
         for score in (before, after_score, after_moderation, after_setting)
     ] == [D("9.33"), D("9.67"), D("9.50"), D("8.50")]
-    assert after_moderation.moderated_labels == ["3"]
+    assert after_moderation.moderated_labels == ("3",)

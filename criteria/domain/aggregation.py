@@ -33,7 +33,7 @@ The rules, as the panel applies them:
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import NamedTuple
@@ -42,6 +42,7 @@ from django.db import models
 from django.db.models import Count, Max, Min
 from django.utils.translation import gettext_lazy as _
 
+from criteria.domain.ranking_version import ranking_version
 from criteria.enums import ReviewStatus
 from criteria.models import Criterion, Moderation, Review, ScalePoint, Score
 from schemes.enums import ApplicationStatus, ScoreAggregation
@@ -161,8 +162,8 @@ class ApplicationScore:
     max_total: Decimal
     percentage: Decimal | None
     flagged: bool
-    flagged_labels: list[str] = field(default_factory=list)
-    moderated_labels: list[str] = field(default_factory=list)
+    flagged_labels: tuple[str, ...] = ()
+    moderated_labels: tuple[str, ...] = ()
 
 
 # The arithmetic ------------------------------------------------------------------------------
@@ -359,22 +360,55 @@ def _ranking_figures(criteria, reviews, moderations, aggregation, threshold, sca
     )
 
 
+# Round id -> (what its figures were worked out from, the figures), in this process.
+_worked_out: dict[int, tuple[tuple, dict[int, "ApplicationScore"]]] = {}
+
+
 def round_scores(round) -> dict[int, ApplicationScore]:
     """Return every scored application of `round` by id, with its final score and flags.
 
     Scored applications are those submitted and not withdrawn (`SCORED_STATUSES`). Runs in
-    six queries however many applications, reviewers and scores the round has.
+    three queries while nothing has been written since this process last worked the round
+    out, and seven when it works it out again, however many applications, reviewers and
+    scores the round has.
+
+    What was worked out is kept under the ranking's version (`ranking_version`), which the
+    database moves on every write to scores, reviews, assignments, moderations and
+    applications' statuses, together with everything else it depends on: the round's
+    aggregation and threshold, its criteria and weights, and its scale.
     """
+    # The version first: a write committed after it only makes the figures newer than it.
+    version = ranking_version()
+    criteria = tuple(
+        _criterion_weights(
+            Criterion.objects.filter(criteria_set_id=round.criteria_set_id).order_by("position")
+        )
+    )
+    scale = _scale(round.criteria_set_id)
+    inputs = (
+        version,
+        round.criteria_set_id,
+        round.score_aggregation,
+        round.disagreement_threshold,
+        criteria,
+        scale,
+    )
+    kept = _worked_out.get(round.pk)
+    if version is not None and kept is not None and kept[0] == inputs:
+        return dict(kept[1])
+    figures = _work_out_round_scores(round, criteria, scale)
+    if version is not None:
+        _worked_out[round.pk] = (inputs, figures)
+    return dict(figures)
+
+
+def _work_out_round_scores(round, criteria, scale):
     criteria_set_id = round.criteria_set_id
     applications = dict(
         Application.objects.filter(round=round, status__in=SCORED_STATUSES).values_list(
             "pk", "reference"
         )
     )
-    criteria = _criterion_weights(
-        Criterion.objects.filter(criteria_set_id=criteria_set_id).order_by("position")
-    )
-    scale = _scale(criteria_set_id)
     reviews = submitted_reviews().filter(
         assignment__application__round=round,
         assignment__application__status__in=SCORED_STATUSES,
@@ -406,7 +440,6 @@ def round_scores(round) -> dict[int, ApplicationScore]:
         application__round=round, criterion__criteria_set_id=criteria_set_id
     ).values_list("application_id", "criterion_id", "score"):
         moderations[application_id][criterion_id] = score
-    criteria = tuple(criteria)
     ids = [criterion.criterion_id for criterion in criteria]
     scores_by_application = {}
     for application_id, reference in applications.items():
@@ -429,8 +462,8 @@ def round_scores(round) -> dict[int, ApplicationScore]:
             max_total=figures.max_total,
             percentage=figures.percentage,
             flagged=figures.flagged,
-            flagged_labels=list(figures.flagged_labels),
-            moderated_labels=list(figures.moderated_labels),
+            flagged_labels=figures.flagged_labels,
+            moderated_labels=figures.moderated_labels,
         )
     return scores_by_application
 

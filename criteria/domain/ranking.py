@@ -10,11 +10,15 @@ from decimal import Decimal
 
 from criteria.decision_rules import panel_applications
 from criteria.domain.aggregation import round_scores
+from criteria.domain.ranking_version import ranking_version
 from pacesetter.permissions import can
 from schemes.domain.decisions import DECIDABLE, RANKED
 from schemes.models import Application, Decision
 
 ZERO = Decimal("0.00")
+
+# Round id -> (the ranking's version, {application id: amount requested}), in this process.
+_requested: dict[int, tuple[tuple, dict[int, Decimal]]] = {}
 
 
 @dataclass
@@ -69,6 +73,24 @@ def rank_rows(rows, envelope):
     return rows
 
 
+def round_requested(round):
+    """Return {application id: amount requested} for every ranked application of `round`.
+
+    The totals are `Application.objects.requested_totals()`, to the penny; they are kept
+    under the ranking's version (`ranking_version`), which every write to a budget line and
+    every change of an application's status or round moves. One query while kept, three when
+    worked out again.
+    """
+    version = ranking_version()
+    kept = _requested.get(round.pk)
+    if version is not None and kept is not None and kept[0] == version:
+        return dict(kept[1])
+    requested = Application.objects.filter(round=round, status__in=RANKED).requested_totals()
+    if version is not None:
+        _requested[round.pk] = (version, requested)
+    return dict(requested)
+
+
 def ranked_applications(round, user):
     """Return the round's ranked applications in score order, with ranks and cumulative money.
 
@@ -84,7 +106,8 @@ def ranked_applications(round, user):
         .filter(pk__in=panel_applications(user).values("pk"))
         .select_related("organisation", "decision")
     )
-    requested = applications.requested_totals()
+    # The whole round's totals, kept between requests; a conflicted chair's rows are not shown.
+    requested = round_requested(round)
     rows = [
         RankedApplication(
             application=application,
