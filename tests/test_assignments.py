@@ -279,6 +279,38 @@ def test_assignments_page_shows_who_reviews_what_and_progress(signed_in):
     assert '<td class="govuk-table__cell govuk-table__cell--numeric" data-needs>0</td>' in content
 
 
+def test_reviewer_progress_counts_only_the_rounds_live_assignments():
+    from criteria.models import Assignment
+    from tests.factories.panel import (
+        panel_application,
+        panel_review,
+        panel_reviewer,
+        panel_round,
+    )
+
+    round, (criterion,) = panel_round()
+    other_round, (other_criterion,) = panel_round()
+    ann, bryn, cai = (panel_reviewer(full_name=name) for name in ("Ann", "Bryn", "Cai"))
+    first, second, third = (panel_application(round) for _ in range(3))
+    panel_review(first, ann, {criterion: 3})  # submitted
+    panel_review(second, ann, {criterion: 2}, submitted=False)  # in progress
+    Assignment.objects.create(application=third, reviewer=ann, assigned_by=ann)  # not started
+    withdrawn = panel_review(third, bryn, {criterion: 1}).assignment
+    Assignment.objects.filter(pk=withdrawn.pk).update(withdrawn_at=timezone.now())
+    panel_review(panel_application(other_round), bryn, {other_criterion: 4})
+
+    progress = {
+        row.reviewer.full_name: (row.assigned, row.not_started, row.in_progress, row.submitted)
+        for row in domain.reviewer_progress(round)
+    }
+
+    assert (progress["Ann"], progress["Bryn"], progress["Cai"]) == (
+        (3, 1, 1, 1),
+        (0, 0, 0, 0),  # withdrawn here; the other round's review is not this round's
+        (0, 0, 0, 0),
+    )
+
+
 def test_assignments_post_without_csrf_token_is_refused(demo_user, closed_round):
     client = Client(enforce_csrf_checks=True)
     client.force_login(demo_user(MANAGER))

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from criteria.conflicts import conflict_reason, conflicted_application_ids
+from criteria.enums import ReviewStatus
 from criteria.models import Assignment
 from pacesetter.enums import Role
 from pacesetter.models import User
@@ -39,6 +40,52 @@ class AssignmentRefused(Exception):  # noqa: N818 - a domain outcome shown to th
 def panel_reviewers():
     """Everyone who can be asked to review: active users with the reviewer role."""
     return User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("full_name", "pk")
+
+
+@dataclass(frozen=True)
+class ReviewerProgress:
+    """How far one panel reviewer has got with a round's live assignments."""
+
+    reviewer: User
+    assigned: int
+    submitted: int
+    started: int
+
+    @property
+    def in_progress(self):
+        return self.started - self.submitted
+
+    @property
+    def not_started(self):
+        return self.assigned - self.started
+
+
+def reviewer_progress(round):
+    """Every panel reviewer with their live assignments in `round`: assigned, started, submitted.
+
+    Two queries: the reviewers, and the round's live assignments counted by reviewer.
+    """
+    counts = {
+        row["reviewer_id"]: row
+        for row in Assignment.objects.filter(application__round=round, withdrawn_at__isnull=True)
+        .order_by()
+        .values("reviewer_id")
+        .annotate(
+            assigned=Count("pk"),
+            submitted=Count("pk", filter=Q(review__status=ReviewStatus.SUBMITTED)),
+            started=Count("review"),
+        )
+    }
+    none = {"assigned": 0, "submitted": 0, "started": 0}
+    return [
+        ReviewerProgress(
+            reviewer=reviewer,
+            assigned=counts.get(reviewer.pk, none)["assigned"],
+            submitted=counts.get(reviewer.pk, none)["submitted"],
+            started=counts.get(reviewer.pk, none)["started"],
+        )
+        for reviewer in panel_reviewers().select_related("organisation")
+    ]
 
 
 def applications_to_review(round):

@@ -3,13 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from criteria.domain import assignments as domain
-from criteria.enums import ReviewStatus
 from criteria.forms.assignments import BulkAssignmentForm, SingleAssignmentForm
 from criteria.models import Assignment
 from pacesetter.models import Organisation
@@ -99,32 +98,10 @@ def application_rows(round, query):
 
 
 def overview_context(round, query=None):
-    in_round = Q(assignments__application__round=round, assignments__withdrawn_at__isnull=True)
-    progress = (
-        domain.panel_reviewers()
-        .select_related("organisation")
-        .annotate(
-            assigned=Count("assignments", filter=in_round),
-            submitted=Count(
-                "assignments",
-                filter=in_round & Q(assignments__review__status=ReviewStatus.SUBMITTED),
-            ),
-            started=Count("assignments", filter=in_round & Q(assignments__review__isnull=False)),
-        )
-    )
     return {
         "round": round,
         **application_rows(round, query or {}),
-        "progress": [
-            {
-                "reviewer": reviewer,
-                "assigned": reviewer.assigned,
-                "submitted": reviewer.submitted,
-                "in_progress": reviewer.started - reviewer.submitted,
-                "not_started": reviewer.assigned - reviewer.started,
-            }
-            for reviewer in progress
-        ],
+        "progress": domain.reviewer_progress(round),
     }
 
 
