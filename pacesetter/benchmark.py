@@ -325,15 +325,15 @@ def timed(function):
 
 
 def _floor(pdf_variant):
-    """Seconds for WeasyPrint to render a plain one-page document in the portal's PDF fonts.
+    """Seconds to render a plain one-page document in the portal's PDF fonts (`PortalHTML`).
 
     Median of five, after one render that loads fonts and styles, as a warm worker has.
     """
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS
 
-    from pacesetter.pdf import SafeURLFetcher, static_roots, stylesheet_url
+    from pacesetter.pdf import PortalHTML, SafeURLFetcher, static_roots, stylesheet_url
 
-    html = HTML(
+    html = PortalHTML(
         string="<h1>Floor</h1><p>One plain page in the portal's PDF fonts.</p>",
         url_fetcher=SafeURLFetcher(static_roots()),
     )

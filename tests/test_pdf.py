@@ -461,3 +461,89 @@ def test_summary_pdf_past_the_time_limit_is_a_503_page(signed_in, settings):
     assert "Making the PDF took longer than 0.01 seconds and was stopped." in (
         response.content.decode()
     )
+
+
+# The leaner user-agent stylesheet.
+
+
+def test_lean_user_agent_stylesheet_drops_only_footnotes_notes_and_non_list_markers():
+    import difflib
+
+    from weasyprint.html import UA
+
+    from pacesetter.pdf import lean_ua_text
+
+    changed = [
+        line.rstrip("\n")
+        for line in difflib.unified_diff(UA.splitlines(True), lean_ua_text().splitlines(True), n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+    assert [line.split(" {")[0] for line in changed] == [
+        "-::marker",
+        "+li::marker",
+        "-::footnote-call",
+        "-::footnote-marker",
+        "-::note-call",
+        "-::note-marker",
+        "-::note-callback",
+    ]
+
+
+def test_an_unexpected_user_agent_stylesheet_is_used_as_it_is():
+    from pacesetter.pdf import lean_ua_text
+
+    assert lean_ua_text("p { margin: 0 }\n") is None
+    assert lean_ua_text("::marker { color: red }\n") is None
+
+
+def portal_and_stock_pdfs(html):
+    from weasyprint import HTML
+
+    from pacesetter.pdf import PortalHTML, _base_url
+
+    def render(cls):
+        return cls(
+            string=html, base_url=_base_url(), url_fetcher=SafeURLFetcher(static_roots())
+        ).write_pdf(pdf_variant="pdf/ua-1")
+
+    return render(PortalHTML), render(HTML)
+
+
+def page_images(pdf, tmp_path, name):
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    run("pdftoppm", "-r", "40", "-gray", str(path), str(tmp_path / name))
+    return [image.read_bytes() for image in sorted(tmp_path.glob(f"{name}-*.pgm"))]
+
+
+def test_lists_keep_their_markers_with_the_lean_stylesheet(tmp_path):
+    html = (
+        f'<html lang="en-GB"><head><link rel="stylesheet" href="{stylesheet_url()}"></head>'
+        "<body><ul><li>Apple</li></ul><ol><li>Pear</li><li>Plum</li></ol></body></html>"
+    )
+    portal, stock = portal_and_stock_pdfs(html)
+
+    assert pdf_text(portal, tmp_path) == "• Apple 1. Pear 2. Plum"
+    assert page_images(portal, tmp_path, "portal") == page_images(stock, tmp_path, "stock")
+
+
+def test_pack_part_looks_the_same_with_the_lean_stylesheet(tmp_path):
+    """The CAV application's pack part: its text and every page, pixel for pixel."""
+    from criteria.domain.pack import _application_html
+    from schemes.views.browse import frameworks_with_components
+
+    application = Application.objects.get(reference="PS-2020-CAV-001")
+    html = _application_html(
+        application,
+        frameworks=list(frameworks_with_components(application.round)),
+        named=False,
+        lang="en-GB",
+        title="",
+    )
+    portal, stock = portal_and_stock_pdfs(html)
+    portal_pages = page_images(portal, tmp_path, "portal")
+
+    assert len(portal_pages) > 5
+    assert pdf_text(portal, tmp_path) == pdf_text(stock, tmp_path)
+    assert portal_pages == page_images(stock, tmp_path, "stock")
