@@ -35,7 +35,13 @@ from criteria.domain.aggregation import (
 from criteria.models import Moderation
 from schemes.enums import RoundState, ScoreAggregation
 from tests.factories import UserFactory
-from tests.factories.panel import panel_application, panel_review, panel_reviewer, panel_round
+from tests.factories.panel import (
+    hand_checked_panel,
+    panel_application,
+    panel_review,
+    panel_reviewer,
+    panel_round,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,25 +63,7 @@ def record_moderation(application, criterion, score, chair=None):
 @pytest.fixture
 def panel():
     """The hand-checked panel of the module docstring, without the moderation."""
-    round, (one, two, three) = panel_round(weights=("1", "2", "0.5"))
-    application = panel_application(round)
-    ann, bryn, cai, dai = (
-        panel_reviewer(full_name=name)
-        for name in ("Ann Adams", "Bryn Bevan", "Cai Cole", "Dai Day")
-    )
-    reviews = {
-        "ann": panel_review(application, ann, {one: 4, two: 2, three: 5}),
-        "bryn": panel_review(application, bryn, {one: 2, two: 3, three: 1}),
-        "cai": panel_review(application, cai, {one: 3, two: 2, three: 4}),
-        "dai": panel_review(application, dai, {one: 0, two: 0, three: 0}, submitted=False),
-    }
-    return {
-        "round": round,
-        "application": application,
-        "criteria": (one, two, three),
-        "reviews": reviews,
-        "reviewers": (ann, bryn, cai, dai),
-    }
+    return hand_checked_panel()
 
 
 def set_aggregation(round, aggregation_choice):

@@ -22,7 +22,13 @@ from criteria.models import Assignment, Moderation, Review, Score
 from schemes.enums import ApplicationStatus
 from schemes.models import Application, BudgetLine
 from tests.factories import BudgetLineFactory, UserFactory
-from tests.factories.panel import panel_application, panel_review, panel_reviewer, panel_round
+from tests.factories.panel import (
+    hand_checked_panel,
+    panel_application,
+    panel_review,
+    panel_reviewer,
+    panel_round,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,21 +37,8 @@ D = Decimal
 
 @pytest.fixture
 def panel():
-    round, (one, two, three) = panel_round(weights=("1", "2", "0.5"))
-    application = panel_application(round)
-    ann, bryn, cai, dai = (panel_reviewer() for _ in range(4))
-    reviews = {
-        "ann": panel_review(application, ann, {one: 4, two: 2, three: 5}),
-        "bryn": panel_review(application, bryn, {one: 2, two: 3, three: 1}),
-        "cai": panel_review(application, cai, {one: 3, two: 2, three: 4}),
-        "dai": panel_review(application, dai, {one: 0, two: 0, three: 0}, submitted=False),
-    }
-    return {
-        "round": round,
-        "application": application,
-        "criteria": (one, two, three),
-        "reviews": reviews,
-    }
+    """The hand-checked panel of the module docstring, without the moderation."""
+    return hand_checked_panel()
 
 
 def final_total(panel):

@@ -81,3 +81,30 @@ def panel_review(application, reviewer, scores, *, submitted=True, assigned_by=N
         for criterion, score in scores.items()
     )
     return review
+
+
+def hand_checked_panel():
+    """The panel `tests/test_aggregation.py` works out by hand, without its moderation.
+
+    Criteria 1, 2 and 3 weighted 1, 2 and 0.5; Ann 4/2/5, Bryn 2/3/1 and Cai 3/2/4 submitted,
+    Dai 0/0/0 a draft.
+    """
+    round, (one, two, three) = panel_round(weights=("1", "2", "0.5"))
+    application = panel_application(round)
+    ann, bryn, cai, dai = (
+        panel_reviewer(full_name=name)
+        for name in ("Ann Adams", "Bryn Bevan", "Cai Cole", "Dai Day")
+    )
+    reviews = {
+        "ann": panel_review(application, ann, {one: 4, two: 2, three: 5}),
+        "bryn": panel_review(application, bryn, {one: 2, two: 3, three: 1}),
+        "cai": panel_review(application, cai, {one: 3, two: 2, three: 4}),
+        "dai": panel_review(application, dai, {one: 0, two: 0, three: 0}, submitted=False),
+    }
+    return {
+        "round": round,
+        "application": application,
+        "criteria": (one, two, three),
+        "reviews": reviews,
+        "reviewers": (ann, bryn, cai, dai),
+    }
