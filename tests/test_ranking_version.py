@@ -89,6 +89,43 @@ def test_a_trigger_lost_with_a_rebuilt_table_comes_back_after_the_next_migrate()
     )
 
 
+def test_migrations_run_without_the_triggers_and_the_version_moves_after_them():
+    from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
+
+    before = ranking_version.ranking_version()
+    emit_pre_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert ranking_version.installed_triggers() == set()
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert ranking_version.installed_triggers() == ranking_version.expected_triggers(
+        connection.vendor
+    )
+    # Whatever the migrations wrote, figures kept from before them are not used again.
+    assert ranking_version.ranking_version() != before
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds tables to alter them")
+def test_a_migration_can_rebuild_the_ranking_change_table_on_sqlite():
+    """As Django's SQLite schema editor alters a table: copy, drop, rename the copy."""
+    ranking_version.remove_triggers()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'CREATE TABLE "new__criteria_rankingchange" ("id" integer NOT NULL PRIMARY KEY '
+            'AUTOINCREMENT, "token" varchar(32) NOT NULL)'
+        )
+        cursor.execute(
+            'INSERT INTO "new__criteria_rankingchange" (id, token) '
+            'SELECT id, token FROM "criteria_rankingchange"'
+        )
+        cursor.execute('DROP TABLE "criteria_rankingchange"')
+        cursor.execute(
+            'ALTER TABLE "new__criteria_rankingchange" RENAME TO "criteria_rankingchange"'
+        )
+    ranking_version.install_triggers()
+
+    assert ranking_version.installed_triggers() == ranking_version.expected_triggers("sqlite")
+
+
 def test_installing_the_triggers_again_changes_nothing():
     ranking_version.install_triggers()
     ranking_version.install_triggers()

@@ -20,9 +20,13 @@ data newer than its version, which only costs one extra working-out later, never
 answer. Rows are never deleted: deleting while a transaction is in flight could bring back a
 count already seen. PostgreSQL adds one row per statement, SQLite one per row written.
 
-The triggers are (re)made after every `migrate` (`install_triggers`, connected to
-`post_migrate`), because SQLite drops a table's triggers when a migration rebuilds it.
+Migrations run without the triggers: they are dropped before every `migrate` (`remove_triggers`,
+on `pre_migrate`) and made again after it (`install_triggers`, on `post_migrate`), with one row
+for whatever the migrations wrote. SQLite drops a table's triggers when a migration rebuilds
+the table, and refuses to rebuild the `RankingChange` table while triggers name it.
 """
+
+import secrets
 
 from django.apps import apps
 from django.db import connections
@@ -113,9 +117,11 @@ def _postgresql_statements():
 
 
 def install_triggers(using="default", **kwargs):
-    """Make the triggers that add a `RankingChange` row; safe to run again and again.
+    """Make the triggers that add a `RankingChange` row, and add one row; safe to run again.
 
-    Connected to `post_migrate`, so it also runs when tests create their database.
+    Connected to `post_migrate`, so it runs after every `migrate` (and when tests create their
+    database). Migrations run without the triggers (`remove_triggers`), so the row added here
+    stands for whatever they wrote.
     """
     connection = connections[using]
     if connection.vendor not in VENDORS:
@@ -123,26 +129,46 @@ def install_triggers(using="default", **kwargs):
     if _change_table() not in connection.introspection.table_names():
         return  # not migrated this far yet
     statements = _sqlite_statements() if connection.vendor == "sqlite" else _postgresql_statements()
+    changes = connection.ops.quote_name(_change_table())
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+        cursor.execute(f"INSERT INTO {changes} (token) VALUES (%s)", [secrets.token_hex(16)])  # noqa: S608
+
+
+def remove_triggers(using="default", **kwargs):
+    """Drop the triggers, so migrations never meet them.
+
+    Connected to `pre_migrate`. On SQLite a migration that rebuilds the `RankingChange` table
+    itself would otherwise fail: renaming the rebuilt table checks every trigger that names it.
+    """
+    connection = connections[using]
+    if connection.vendor not in VENDORS:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for name, table in _triggers(connection):
+            if connection.vendor == "sqlite":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {quote(name)}")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {quote(name)} ON {quote(table)}")
+
+
+def _triggers(connection):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute(
+                "SELECT t.tgname, c.relname FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+            )
+        return [(name, table) for name, table in cursor.fetchall() if name.startswith(PREFIX)]
 
 
 def installed_triggers(using="default"):
-    """Names of the score-change triggers the database has, for checks and tests."""
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
-                [PREFIX + "%"],
-            )
-        else:
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE %s",
-                [PREFIX + "%"],
-            )
-        return {name for (name,) in cursor.fetchall()}
+    """Names of the ranking-change triggers the database has, for checks and tests."""
+    return {name for name, _table in _triggers(connections[using])}
 
 
 def expected_triggers(vendor):
