@@ -4,8 +4,39 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from criteria.views.reviews import dashboard_context
+from pacesetter.paging import choice, paginate, search_term
 from schemes.enums import EDITABLE_STATUSES, ApplicationStatus
 from schemes.models import Application, Round
+
+
+def applicant_applications(user, query):
+    """The applicant's list of their organisation's applications: searched, by round, paged.
+
+    Newest round first, then by reference. No filter by status: an applicant sees a decided
+    application as submitted until its round's feedback is released, round by round.
+    """
+    visible = Application.objects.visible_to(user)
+    rounds = list(Round.objects.filter(applications__in=visible).distinct().order_by("-opens_at"))
+    search = search_term(query.get("search"))
+    round_code = choice(query.get("round"), {round.code for round in rounds})
+    applications = visible.matching(search)
+    if round_code:
+        applications = applications.filter(round__code=round_code)
+    listing = paginate(
+        applications.select_related("round", "organisation").order_by(
+            "-round__opens_at", "reference"
+        ),
+        query.get("page"),
+        {"search": search, "round": round_code},
+    )
+    return {
+        "listing": listing,
+        "search": search,
+        "round_code": round_code,
+        "rounds": [(round.code, round.name) for round in rounds] if len(rounds) > 1 else [],
+        "filtered": bool(search or round_code),
+        "has_applications": bool(rounds),
+    }
 
 
 @login_required
@@ -27,16 +58,11 @@ def home(request):
             {"rows": rows, "statuses": [label for _value, label in statuses]},
         )
     if user.is_applicant:
-        applications = (
-            Application.objects.visible_to(user)
-            .select_related("round", "organisation")
-            .order_by("-round__opens_at", "reference")
-        )
         return render(
             request,
             "pacesetter/home/applicant.html",
             {
-                "applications": applications,
+                **applicant_applications(user, request.GET),
                 "open_rounds": Round.objects.open_now(),
                 "editable": EDITABLE_STATUSES,
             },

@@ -307,3 +307,102 @@ def test_round_page_queries_stay_flat_as_the_round_grows(signed_in, django_asser
     many = round_page_queries(client, many_round, django_assert_max_num_queries)
 
     assert few == many
+
+
+# The applicant's home page --------------------------------------------------------------------
+
+APPLICANT = "applicant.cav@example.org"
+
+
+def own_applications(count):
+    """A new round (the newest, so listed first) with `count` of CAV's applications."""
+    from pacesetter.models import Organisation
+
+    round = RoundFactory(state=RoundState.IN_REVIEW)
+    for number in range(count):
+        ApplicationFactory(
+            round=round,
+            organisation=Organisation.objects.get(code="CAV"),
+            reference=f"PS-H-{round.pk}-{number:04d}",
+            title=f"Home scheme {number:04d}",
+            status=ApplicationStatus.SUBMITTED,
+        )
+    return round
+
+
+def home_page(client, query=""):
+    response = client.get(f"/{query}")
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def home_listed(soup):
+    return [row["data-reference"] for row in soup.select("#own-applications tbody tr")]
+
+
+def test_applicant_home_shows_fifty_applications_a_page(signed_in):
+    round = own_applications(60)
+    client = signed_in(APPLICANT)
+
+    first, second = home_page(client), home_page(client, "?page=2")
+
+    assert home_listed(first) == [f"PS-H-{round.pk}-{n:04d}" for n in range(50)]
+    assert count_line(first) == "Showing 1 to 50 of 61 applications"
+    # The demo's own 2020-22 application comes after the newest round's.
+    assert home_listed(second) == [
+        *(f"PS-H-{round.pk}-{n:04d}" for n in range(50, 60)),
+        "PS-2020-CAV-001",
+    ]
+    assert count_line(second) == "Showing 51 to 61 of 61 applications"
+
+
+def test_applicant_home_searches_and_filters_by_round_keeping_both_in_page_links(signed_in):
+    round = own_applications(60)
+    client = signed_in(APPLICANT)
+
+    by_round = home_page(client, "?round=2020-22")
+    searched = home_page(client, f"?search=home+scheme+005&round={round.code}")
+    paged = home_page(client, f"?search=home&round={round.code}")
+
+    assert home_listed(by_round) == ["PS-2020-CAV-001"]
+    assert home_listed(searched) == [f"PS-H-{round.pk}-{n:04d}" for n in range(50, 60)]
+    assert page_links(paged)[1] == ("2", f"?search=home&round={round.code}&page=2")
+    assert [option["value"] for option in by_round.select("#filter-round option")] == [
+        "",
+        round.code,
+        "2020-22",
+    ]
+
+
+def test_applicant_home_never_finds_another_boards_application(signed_in):
+    soup = home_page(signed_in(APPLICANT), "?search=PS-2018-HDD-001")
+
+    assert home_listed(soup) == []
+    assert count_line(soup) == "No application matches."
+
+
+def test_applicant_home_ignores_a_round_it_has_no_application_in(signed_in):
+    soup = home_page(signed_in(APPLICANT), "?round=2018-19")
+
+    assert home_listed(soup) == ["PS-2020-CAV-001"]
+    assert soup.select("#filter-round") == []  # one round only: nothing to choose
+
+
+def test_applicant_home_without_applications_says_so(signed_in):
+    from pacesetter.models import Organisation
+
+    board = Organisation.objects.get(code="BCU")
+    UserFactory(email="new.applicant@example.org", role=Role.APPLICANT, organisation=board)
+
+    soup = home_page(signed_in("new.applicant@example.org"))
+
+    assert soup.select("#application-filters") == []
+    assert "Your organisation has no applications yet." in soup.get_text()
+
+
+@HYPOTHESIS
+@given(page=HOSTILE, search=HOSTILE, round=HOSTILE)
+def test_applicant_home_answers_any_query_string_with_a_page(signed_in, page, search, round):
+    response = signed_in(APPLICANT).get("/", {"page": page, "search": search, "round": round})
+
+    assert response.status_code == 200

@@ -69,3 +69,40 @@ def test_manager_pages_and_searches_the_round_page_and_the_ranking(page, demo, l
         "data-reference", "PS-2020-LONG-000"
     )
     assert_accessible(page)
+
+
+def test_applicant_pages_and_searches_their_own_applications(page, demo):
+    from schemes.enums import RoundState
+    from tests.factories import RoundFactory
+
+    round = RoundFactory(state=RoundState.IN_REVIEW, name="Pacesetter later round")
+    board = Organisation.objects.get(code="CAV")
+    for number in range(55):
+        ApplicationFactory(
+            reference=f"PS-LATER-CAV-{number:03d}",
+            title=f"Later scheme {number:03d}",
+            round=round,
+            organisation=board,
+            status=ApplicationStatus.SUBMITTED,
+        )
+
+    sign_in(page, demo, "applicant.cav@example.org")
+    expect(list_count(page)).to_have_text("Showing 1 to 50 of 56 applications")
+    assert_accessible(page)
+
+    page.get_by_role("navigation", name="Pagination").get_by_role("link", name="Page 2").click()
+    expect(page.locator("#own-applications tbody tr")).to_have_count(6)
+    expect(page.locator("#own-applications tbody tr").last).to_have_attribute(
+        "data-reference", "PS-2020-CAV-001"
+    )
+
+    page.get_by_label("Round").select_option(label="Pacesetter 2020-22")
+    page.get_by_role("button", name="Show applications").click()
+    expect(list_count(page)).to_have_text("Showing 1 to 1 of 1 application")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Clear search and filters").click()
+    page.get_by_label("Search applications").fill("later scheme 05")
+    page.keyboard.press("Enter")
+    expect(list_count(page)).to_have_text("Showing 1 to 5 of 5 applications")
+    assert_accessible(page)
