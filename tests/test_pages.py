@@ -288,3 +288,16 @@ def test_home_page_query_count_is_flat_as_rounds_and_applications_grow(
         client.get("/")
 
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["field_errors", "field_errors_block"])
+def test_field_errors_use_the_portals_template_with_error_marked_for_translation(name):
+    from django.conf import settings
+    from django.template.loader import get_template
+
+    template = get_template(f"gds/layout/{name}.html")
+
+    assert template.origin.name == str(
+        settings.BASE_DIR / "templates" / "gds" / "layout" / f"{name}.html"
+    )
+    assert '{% translate "Error:" %}' in template.template.source
