@@ -371,3 +371,31 @@ def test_rendering_in_this_process_leaves_the_loggers_as_they_were():
 
     assert outcome == "ok"
     assert (list(logger.handlers), logger.propagate) == before
+
+
+def test_render_workers_come_from_a_fork_server_that_preloads_weasyprint():
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    from pacesetter.pdf import _worker_context
+
+    context = _worker_context()
+    # The fork server ignores a preload that fails to import: prove this one imports, alone,
+    # in a fresh interpreter without Django's settings, as the server starts.
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pacesetter.pdf_worker; print('weasyprint' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=django_settings.BASE_DIR,
+        env={key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"},
+    )
+
+    assert context.get_start_method() == "forkserver"
+    assert loaded.stdout.strip() == "True"
