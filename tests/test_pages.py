@@ -2,6 +2,7 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from django import forms
 
 from schemes.models import Answer, Application, QuestionSet
 from tests.factories import AnswerFactory, BudgetLineFactory
@@ -293,11 +294,25 @@ def test_home_page_query_count_is_flat_as_rounds_and_applications_grow(
 @pytest.mark.parametrize("name", ["field_errors", "field_errors_block"])
 def test_field_errors_use_the_portals_template_with_error_marked_for_translation(name):
     from django.conf import settings
+    from django.template import Context
     from django.template.loader import get_template
+    from django.utils import translation
+
+    from schemes.forms.money import MoneyField
+
+    class Form(forms.Form):
+        amount = MoneyField(label="Amount")
 
     template = get_template(f"gds/layout/{name}.html")
+    form = Form({"amount": "not money"})
+    form.is_valid()
+    with translation.override("en-gb"):
+        html = template.template.render(
+            Context({"form_show_errors": True, "field": form["amount"]})
+        )
 
     assert template.origin.name == str(
         settings.BASE_DIR / "templates" / "gds" / "layout" / f"{name}.html"
     )
-    assert '{% translate "Error:" %}' in template.template.source
+    assert '<span class="govuk-visually-hidden">Error:</span>' in html
+    assert "{% translate" in get_template("gds/layout/field_errors.html").template.source

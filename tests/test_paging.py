@@ -118,14 +118,18 @@ def round_with(count, organisation=None, **fields):
     return round
 
 
-def round_page(client, round, query=""):
-    response = client.get(f"/rounds/{round.code}/{query}")
+def fetched(client, path):
+    response = client.get(path)
     assert response.status_code == 200
     return BeautifulSoup(response.content, "html.parser")
 
 
-def listed(soup):
-    return [row["data-reference"] for row in soup.select("#round-applications tbody tr")]
+def round_page(client, round, query=""):
+    return fetched(client, f"/rounds/{round.code}/{query}")
+
+
+def listed(soup, table="#round-applications"):
+    return [row["data-reference"] for row in soup.select(f"{table} tbody tr")]
 
 
 def count_line(soup):
@@ -331,13 +335,11 @@ def own_applications(count):
 
 
 def home_page(client, query=""):
-    response = client.get(f"/{query}")
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
+    return fetched(client, f"/{query}")
 
 
 def home_listed(soup):
-    return [row["data-reference"] for row in soup.select("#own-applications tbody tr")]
+    return listed(soup, "#own-applications")
 
 
 def test_applicant_home_shows_fifty_applications_a_page(signed_in):
