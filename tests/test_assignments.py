@@ -7,8 +7,7 @@ from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from criteria.domain import assignments as domain
 from criteria.enums import ConflictKind
@@ -17,6 +16,7 @@ from pacesetter.models import Organisation, User
 from schemes.enums import ApplicationStatus, RoundState
 from schemes.models import Round, RoundEvent
 from tests.factories import ApplicationFactory
+from tests.hostile_queries import LIST_SETTINGS, query_strings
 
 pytestmark = pytest.mark.django_db
 
@@ -454,17 +454,8 @@ def test_assignments_page_ignores_unknown_filters_and_sorts(signed_in, closed_ro
     ]
 
 
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(
-    query=st.dictionaries(
-        st.sampled_from(["page", "search", "organisation", "needs", "sort"]),
-        st.text(max_size=200),
-    )
-)
+@LIST_SETTINGS
+@given(query=query_strings(["page", "search", "organisation", "needs", "sort"]))
 def test_assignments_page_answers_any_query_string_with_a_page(signed_in, query):
     response = signed_in(MANAGER).get("/rounds/2020-22/assignments/", query)
 

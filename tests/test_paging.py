@@ -2,42 +2,15 @@
 
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from pacesetter.enums import Role
 from pacesetter.paging import page_number, paginate, query_string, search_term
 from schemes.enums import ApplicationStatus, RoundState
 from tests.factories import ApplicationFactory, OrganisationFactory, RoundFactory, UserFactory
+from tests.hostile_queries import HOSTILE, LIST_SETTINGS
 
 MANAGER = "manager@example.org"
-
-# Query strings people and robots send: anything at all, in any of the list's parameters.
-HOSTILE = st.one_of(
-    st.text(max_size=300),
-    st.sampled_from(
-        [
-            "abc",
-            "-1",
-            "0",
-            "99999",
-            "1e9",
-            "9" * 400,
-            "' OR 1=1 --",
-            "%",
-            "_",
-            "<script>alert(1)</script>",
-            "\x00",
-            "\u202e",
-        ]
-    ),
-)
-HYPOTHESIS = settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
 
 # The helper ----------------------------------------------------------------------------------
 
@@ -273,7 +246,7 @@ def test_round_page_status_filter_keeps_an_undisclosed_decision_from_the_applica
     assert submitted.select("#filter-status") == []  # only one status is visible to them
 
 
-@HYPOTHESIS
+@LIST_SETTINGS
 @given(page=HOSTILE, search=HOSTILE, status=HOSTILE, organisation=HOSTILE, sort=HOSTILE)
 def test_round_page_answers_any_query_string_with_a_page(
     signed_in, page, search, status, organisation, sort
@@ -402,7 +375,7 @@ def test_applicant_home_without_applications_says_so(signed_in):
     assert "Your organisation has no applications yet." in soup.get_text()
 
 
-@HYPOTHESIS
+@LIST_SETTINGS
 @given(page=HOSTILE, search=HOSTILE, round=HOSTILE)
 def test_applicant_home_answers_any_query_string_with_a_page(signed_in, page, search, round):
     response = signed_in(APPLICANT).get("/", {"page": page, "search": search, "round": round})

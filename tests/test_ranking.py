@@ -5,8 +5,7 @@ from decimal import Decimal
 import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from criteria.enums import Recommendation, ReviewStatus
 from criteria.models import Assignment, Review, Score
@@ -24,6 +23,7 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
+from tests.hostile_queries import LIST_SETTINGS, query_strings
 
 pytestmark = pytest.mark.django_db
 
@@ -532,17 +532,8 @@ def test_ranking_paging_links_keep_the_search_filters_and_sort(signed_in, long_r
     ]
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(
-    query=st.dictionaries(
-        st.sampled_from(["page", "search", "organisation", "status", "sort"]),
-        st.one_of(st.text(max_size=200), st.sampled_from(["-1", "0", "99999", "score", "%"])),
-    )
-)
+@LIST_SETTINGS
+@given(query=query_strings(["page", "search", "organisation", "status", "sort"], also=["score"]))
 def test_ranking_answers_any_query_string_with_a_page(signed_in, query):
     response = signed_in(MANAGER).get("/rounds/2020-22/ranking/", query)
 
