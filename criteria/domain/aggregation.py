@@ -42,7 +42,7 @@ from django.db import models
 from django.db.models import Count, Max, Min
 from django.utils.translation import gettext_lazy as _
 
-from criteria.domain.ranking_version import ranking_version
+from criteria.domain.ranking_version import kept, ranking_version
 from criteria.enums import ReviewStatus
 from criteria.models import Criterion, Moderation, Review, ScalePoint, Score
 from schemes.enums import ApplicationStatus, ScoreAggregation
@@ -393,13 +393,9 @@ def round_scores(round) -> dict[int, ApplicationScore]:
         criteria,
         scale,
     )
-    kept = _worked_out.get(round.pk)
-    if version is not None and kept is not None and kept[0] == inputs:
-        return dict(kept[1])
-    figures = _work_out_round_scores(round, criteria, scale)
-    if version is not None:
-        _worked_out[round.pk] = (inputs, figures)
-    return dict(figures)
+    return kept(
+        _worked_out, round.pk, inputs, lambda: _work_out_round_scores(round, criteria, scale)
+    )
 
 
 def _work_out_round_scores(round, criteria, scale):

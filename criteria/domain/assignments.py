@@ -66,7 +66,7 @@ def reviewer_progress(round):
     Two queries: the reviewers, and the round's live assignments counted by reviewer.
     """
     counts = {
-        row["reviewer_id"]: row
+        row.pop("reviewer_id"): row
         for row in Assignment.objects.filter(application__round=round, withdrawn_at__isnull=True)
         .order_by()
         .values("reviewer_id")
@@ -78,12 +78,7 @@ def reviewer_progress(round):
     }
     none = {"assigned": 0, "submitted": 0, "started": 0}
     return [
-        ReviewerProgress(
-            reviewer=reviewer,
-            assigned=counts.get(reviewer.pk, none)["assigned"],
-            submitted=counts.get(reviewer.pk, none)["submitted"],
-            started=counts.get(reviewer.pk, none)["started"],
-        )
+        ReviewerProgress(reviewer=reviewer, **counts.get(reviewer.pk, none))
         for reviewer in panel_reviewers().select_related("organisation")
     ]
 

@@ -10,14 +10,14 @@ from decimal import Decimal
 
 from criteria.decision_rules import panel_applications
 from criteria.domain.aggregation import round_scores
-from criteria.domain.ranking_version import ranking_version
+from criteria.domain.ranking_version import kept, ranking_version
 from pacesetter.permissions import can
 from schemes.domain.decisions import DECIDABLE, RANKED
 from schemes.models import Application, Decision
 
 ZERO = Decimal("0.00")
 
-# Round id -> (the ranking's version, {application id: amount requested}), in this process.
+# Round id -> ((the ranking's version,), {application id: amount requested}), in this process.
 _requested: dict[int, tuple[tuple, dict[int, Decimal]]] = {}
 
 
@@ -81,14 +81,12 @@ def round_requested(round):
     every change of an application's status or round moves. One query while kept, three when
     worked out again.
     """
-    version = ranking_version()
-    kept = _requested.get(round.pk)
-    if version is not None and kept is not None and kept[0] == version:
-        return dict(kept[1])
-    requested = Application.objects.filter(round=round, status__in=RANKED).requested_totals()
-    if version is not None:
-        _requested[round.pk] = (version, requested)
-    return dict(requested)
+    return kept(
+        _requested,
+        round.pk,
+        (ranking_version(),),
+        lambda: Application.objects.filter(round=round, status__in=RANKED).requested_totals(),
+    )
 
 
 def ranked_applications(round, user):

@@ -206,3 +206,18 @@ def ranking_version(using="default"):
             f"LEFT JOIN {table} AS change ON change.id = latest.m"
         )
         return tuple(cursor.fetchone())
+
+
+def kept(store, key, inputs, work_out):
+    """Return `work_out()`, a dict, as kept in `store[key]` while `inputs` stand; a copy.
+
+    `inputs` starts with `ranking_version()` and holds everything else the result depends on.
+    With no version (a database without the triggers) it is worked out every time.
+    """
+    remembered = store.get(key)
+    if inputs[0] is not None and remembered is not None and remembered[0] == inputs:
+        return dict(remembered[1])
+    result = work_out()
+    if inputs[0] is not None:
+        store[key] = (inputs, result)
+    return dict(result)
