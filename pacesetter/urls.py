@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pacesetter import forms, views
+from pacesetter import forms
 
 auth_overrides = [
     path(
@@ -28,7 +28,6 @@ auth_overrides = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
     *auth_overrides,
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

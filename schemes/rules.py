@@ -56,5 +56,8 @@ rules.add_perm("schemes.view_application_history", can_manage_applications)
 rules.add_perm("schemes.grant_extension", can_manage_applications)
 rules.add_perm("schemes.manage_round", is_programme_manager)
 rules.add_perm("schemes.decide_application", is_programme_manager)
-rules.add_perm("schemes.release_feedback", is_programme_manager)
-from schemes import attachment_rules  # noqa: E402, F401 - registers schemes.download_attachment
+
+# Attachments: the object is the application the attachment belongs to. Assigned reviewers
+# download through their own review page (`criteria:review_attachment`).
+can_download_attachment = is_programme_manager | (is_applicant & belongs_to_applying_organisation)
+rules.add_perm("schemes.download_attachment", can_download_attachment)

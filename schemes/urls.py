@@ -1,11 +1,14 @@
+"""Every URL of rounds and applications, in one place."""
+
 from django.urls import include, path
 
-from schemes.views import apply, browse
+from schemes.views import apply, attachments, browse, budget, decisions, pdf, rounds
 
 app_name = "schemes"
 
 application_urls = [
     path("", browse.application_detail, name="application_detail"),
+    # The applicant's task list and its sections
     path("apply/", apply.task_list, name="task_list"),
     path("apply/section/<int:number>/", apply.edit_section, name="edit_section"),
     path("apply/components/", apply.edit_components, name="edit_components"),
@@ -16,16 +19,49 @@ application_urls = [
     path("withdraw/", apply.withdraw, name="withdraw"),
     path("clarification/", apply.request_clarification, name="request_clarification"),
     path("history/", apply.history, name="history"),
-    path("", include("schemes.budget_urls")),
-    path("", include("schemes.attachment_urls")),
-    path("", include("schemes.decision_urls")),
-    path("", include("schemes.pdf_urls")),
+    # Budget
+    path("apply/budget/", budget.budget, name="budget"),
+    path("apply/budget/lines/add/", budget.add_budget_line, name="add_budget_line"),
+    path("apply/budget/lines/<int:pk>/", budget.edit_budget_line, name="edit_budget_line"),
+    path(
+        "apply/budget/lines/<int:pk>/remove/",
+        budget.remove_budget_line,
+        name="remove_budget_line",
+    ),
+    path("apply/budget/lines/<int:pk>/move/", budget.move_budget_line, name="move_budget_line"),
+    path("apply/budget/other-funding/add/", budget.add_other_funding, name="add_other_funding"),
+    path(
+        "apply/budget/other-funding/<int:pk>/",
+        budget.edit_other_funding,
+        name="edit_other_funding",
+    ),
+    path(
+        "apply/budget/other-funding/<int:pk>/remove/",
+        budget.remove_other_funding,
+        name="remove_other_funding",
+    ),
+    # Attachments
+    path("apply/attachments/", attachments.attachments, name="attachments"),
+    path(
+        "apply/attachments/<int:pk>/remove/",
+        attachments.remove_attachment,
+        name="remove_attachment",
+    ),
+    path("attachments/<int:pk>/", attachments.attachment_download, name="attachment_download"),
+    # Decision and PDF
+    path("decision/", decisions.decide, name="decide"),
+    path("summary.pdf", pdf.application_pdf, name="application_pdf"),
 ]
 
 urlpatterns = [
-    path("", include("schemes.round_urls")),
+    # Setting up and running rounds: before the round pages, so "rounds/new/" is not a code.
+    path("rounds/new/", rounds.round_create, name="round_create"),
+    path("rounds/<slug:code>/copy/", rounds.round_copy, name="round_copy"),
+    path("rounds/<slug:code>/edit/", rounds.round_edit, name="round_edit"),
+    path("rounds/<slug:code>/shares/", rounds.round_shares, name="round_shares"),
+    path("rounds/<slug:code>/open/", rounds.round_open, name="round_open"),
+    path("rounds/<slug:code>/close/", rounds.round_close, name="round_close"),
     path("rounds/", browse.round_list, name="round_list"),
-    path("", include("schemes.feedback_urls")),
     path("rounds/<slug:code>/", browse.round_detail, name="round_detail"),
     path("rounds/<slug:code>/apply/", apply.start_application, name="start_application"),
     path("rounds/<slug:code>/extensions/", apply.extensions, name="extensions"),

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from pacesetter.demo import DEMO_PASSWORD, DEMO_USERS
+from criteria.demo import DEMO_PASSWORD, DEMO_USERS
 from pacesetter.forms import SignInForm
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from pacesetter.benchmark import Sizes, measure
+from criteria.demo.benchmark import Sizes, measure
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from criteria.demo import load_demo_data
 from criteria.domain.criteria_sets import criteria_set_copy
 from criteria.models import CriteriaSet, CriteriaSource, Criterion, CriterionGroup, ScalePoint
 from criteria.models.criteria_sets import CriteriaSetInUse
-from pacesetter.demo import load_demo_data
 from schemes.enums import RoundState
 from tests.factories import CriteriaSetFactory, CriterionFactory, RoundFactory
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from pacesetter.demo import DEMO_USERS, load_demo_data
+from criteria.demo import DEMO_USERS, load_demo_data
 from pacesetter.enums import Role
 from pacesetter.models import User
 from schemes.models import Application, Round

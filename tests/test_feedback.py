@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
+from criteria.demo import create_demo_users
+from criteria.demo.decisions import create_demo_decisions
+from criteria.domain.feedback import FeedbackRefused, feedback_release
 from criteria.models import Assignment, Moderation, Review, Score
-from pacesetter.demo import create_demo_users
-from pacesetter.demo_decisions import create_demo_decisions
 from pacesetter.models import Organisation, User
-from schemes.domain.decisions import FeedbackRefused, decision_record, feedback_release
+from schemes.domain.decisions import decision_record
 from schemes.enums import ApplicationStatus, DecisionOutcome, RoundState
 from schemes.models import Application, ApplicationEvent, Decision, Round, RoundEvent
 from tests.factories import ApplicationFactory, BudgetLineFactory, UserFactory

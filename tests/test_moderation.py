@@ -10,10 +10,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from criteria.decision_rules import panel_applications
 from criteria.domain.moderation import ModerationRefused, moderation_record
 from criteria.enums import ConflictKind
 from criteria.models import ConflictOfInterest, Criterion, Moderation
+from criteria.rules import panel_applications
 from pacesetter.enums import Role
 from pacesetter.permissions import can
 from schemes.enums import RoundState
@@ -67,9 +67,9 @@ def error_summary(response):
 
 def disagree_on_1e(demo_user):
     """Submit reviewer2's review of CAV: reviewer1's scores but 3 (not 1) on 1e."""
+    from criteria.demo import DEMO_REVIEW_1
     from criteria.enums import Recommendation, ReviewStatus
     from criteria.models import Review, Score
-    from pacesetter.demo import DEMO_REVIEW_1
 
     review = Review.objects.get(
         assignment__application__reference=CAV,

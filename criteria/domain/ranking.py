@@ -8,9 +8,9 @@ figure comes from `criteria.domain.aggregation`, every amount requested from `sc
 from dataclasses import dataclass
 from decimal import Decimal
 
-from criteria.decision_rules import panel_applications
 from criteria.domain.aggregation import round_scores
 from criteria.domain.ranking_version import kept, ranking_version
+from criteria.rules import panel_applications
 from pacesetter.permissions import can
 from schemes.domain.decisions import DECIDABLE, RANKED
 from schemes.models import Application, Decision

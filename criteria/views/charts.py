@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from criteria import charts
-from criteria.decision_rules import panel_applications
+from criteria.rules import panel_applications
 from pacesetter.permissions import can
 from schemes.models import Round
 

@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from criteria.decision_rules import panel_applications
 from criteria.domain import aggregation
 from criteria.domain.moderation import (
     MODERATION_ROUND_STATES,
@@ -23,6 +22,7 @@ from criteria.domain.moderation import (
 )
 from criteria.forms.panel import ModerationForm
 from criteria.models import Criterion
+from criteria.rules import panel_applications
 from pacesetter.permissions import can
 from schemes.models import Round
 

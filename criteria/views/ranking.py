@@ -1,18 +1,15 @@
-"""A round's ranking against its envelope, and an applicant's feedback once released.
+"""A round's ranking against its envelope.
 
-Both live in `criteria` because they need the panel's scores; every score figure comes from
+Every score figure comes from
 `criteria.domain.aggregation`, and ranks and cumulative money from `criteria.domain.ranking`.
 The ranking is worked out over the whole round, then searched, filtered, sorted and paged.
 """
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from criteria.domain.aggregation import application_matrix
-from criteria.domain.anonymity import anonymous_order, reviewer_label
 from criteria.domain.money import board_totals
 from criteria.domain.ranking import (
     ZERO,
@@ -24,7 +21,7 @@ from criteria.domain.ranking import (
 from pacesetter.paging import PER_PAGE, choice, paginate, query_string, search_term
 from pacesetter.permissions import can
 from schemes.enums import ApplicationStatus
-from schemes.models import Application, Decision, Round
+from schemes.models import Round
 
 # Kept importable from here: `criteria.domain.pack` takes them from this module.
 __all__ = ["RankedApplication", "rank_order", "ranked_applications"]
@@ -150,64 +147,6 @@ def ranking(request, code):
             "page_approved": sum((row.approved for row in page_rows), ZERO),
             "envelope_left": None if envelope is None else envelope - approved_total,
             "shares_total": sum((board.share for board in boards if board.share is not None), ZERO),
-            "can_release": can(request.user, "schemes.release_feedback", round),
-        },
-    )
-
-
-@login_required
-def feedback(request, reference):
-    application = get_object_or_404(
-        Application.objects.visible_to(request.user).select_related(
-            "round", "round__criteria_set", "organisation"
-        ),
-        reference=reference,
-    )
-    if not can(request.user, "criteria.view_feedback", application):
-        # Until feedback is released the applicant cannot know there is any.
-        raise Http404
-    decision = Decision.objects.filter(application=application).first()
-    matrix = application_matrix(application)
-    columns = {column.review.pk: index for index, column in enumerate(matrix.columns)}
-    reviews = anonymous_order(application, [column.review for column in matrix.columns])
-    order = [
-        (reviewer_label(position), columns[review.pk]) for position, review in enumerate(reviews)
-    ]
-    sections = [
-        {
-            "group": section.group,
-            "rows": [
-                {
-                    "criterion": row.criterion,
-                    "final": row.final_shown,
-                    "moderation": row.moderation,
-                    "justifications": [
-                        {
-                            "reviewer": label,
-                            "score": row.cells[index].score,
-                            "justification": row.cells[index].justification,
-                        }
-                        for label, index in order
-                    ],
-                }
-                for row in section.rows
-            ],
-        }
-        for section in matrix.sections
-    ]
-    return render(
-        request,
-        "criteria/ranking/feedback.html",
-        {
-            "application": application,
-            "round": application.round,
-            "decision": decision,
-            "released": application.round.feedback_released_at is not None,
-            "sections": sections,
-            "percentage": matrix.result.percentage,
-            "final_total": matrix.final_total_shown,
-            "max_total": matrix.max_total_shown,
-            "scale_max": max((point.value for point in matrix.scale_points), default=0),
-            "reviews_submitted": matrix.result.reviews_submitted,
+            "can_release": can(request.user, "criteria.release_feedback", round),
         },
     )

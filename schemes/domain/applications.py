@@ -131,7 +131,7 @@ class Problem:
 
 def submission_problems(application):
     """List what is missing or wrong before `application` can be submitted."""
-    from schemes.domain.tasks import question_problems  # the same checks the forms make
+    from schemes.domain.task_list import question_problems  # the same checks the forms make
 
     problems = []
     ref = application.reference

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.models import Organisation
-from schemes.domain.tasks import duration_message, start_date_message, word_count
+from schemes.domain.task_list import duration_message, start_date_message, word_count
 from schemes.enums import QuestionKind
 from schemes.forms.common import VersionedForm
 from schemes.forms.dates import RoundDateField, combine, date_layout, time_field

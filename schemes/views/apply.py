@@ -20,7 +20,7 @@ from pacesetter.permissions import can
 from schemes.domain import applications as workflow
 from schemes.domain.editing import NotEditable, StaleEdit, editing
 from schemes.domain.history import application_history
-from schemes.domain.tasks import application_tasks
+from schemes.domain.task_list import application_tasks
 from schemes.enums import ApplicationStatus, QuestionKind
 from schemes.forms.apply import (
     SAVE_AND_RETURN,

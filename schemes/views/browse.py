@@ -136,7 +136,7 @@ def round_detail(request, code):
             "can_manage": can(request.user, "schemes.manage_round", round),
             "can_assign": can(request.user, "criteria.assign_reviewers", round),
             "can_see_panel": can(request.user, "criteria.view_moderation_queue", round),
-            "can_release_feedback": can(request.user, "schemes.release_feedback", round),
+            "can_release_feedback": can(request.user, "criteria.release_feedback", round),
             "can_make_pack": can(request.user, "criteria.generate_pack", round),
         },
     )

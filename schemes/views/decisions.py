@@ -1,19 +1,18 @@
-"""The programme manager's decisions on applications, and the release of feedback."""
+"""The programme manager's decisions on applications."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pacesetter.permissions import can
 from schemes.domain import decisions as domain
 from schemes.enums import DecisionOutcome
 from schemes.forms.decisions import DecisionForm
-from schemes.models import Application, Decision, Round
+from schemes.models import Application, Decision
 from schemes.views.common import get_visible_application
 
 SUCCESS_MESSAGES = {
@@ -85,42 +84,5 @@ def decide(request, reference):
             "form": form,
             "refusal": refusal,
             "refused_post": request.method == "POST" and bool(refusal),
-        },
-    )
-
-
-@login_required
-def release_feedback(request, code):
-    round = get_object_or_404(Round.objects.visible_to(request.user), code=code)
-    if not can(request.user, "schemes.release_feedback", round):
-        raise PermissionDenied
-    refusal = None
-    if request.method == "POST":
-        try:
-            domain.feedback_release(round=round, acting_user=request.user)
-        except domain.FeedbackRefused as refused:
-            refusal = refused.message
-        else:
-            messages.success(
-                request,
-                _("Feedback for %(round)s has been released. Applicants have been emailed.")
-                % {"round": round.name},
-            )
-            return redirect("schemes:release_feedback", code)
-        round.refresh_from_db()
-    applications = (
-        Application.objects.filter(round=round, status__in=domain.RANKED)
-        .select_related("organisation", "decision", "decision__decided_by")
-        .order_by("reference")
-    )
-    return render(
-        request,
-        "schemes/decision/release_feedback.html",
-        {
-            "round": round,
-            "applications": applications,
-            "problem": domain.feedback_problems(round),
-            "refusal": refusal,
-            "released_by": round.feedback_released_by,
         },
     )

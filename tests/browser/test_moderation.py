@@ -3,9 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from criteria.demo import DEMO_REVIEW_1
 from criteria.enums import Recommendation, ReviewStatus
 from criteria.models import Review, Score
-from pacesetter.demo import DEMO_REVIEW_1
 from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser

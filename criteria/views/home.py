@@ -54,13 +54,13 @@ def home(request):
         ]
         return render(
             request,
-            "pacesetter/home/programme_manager.html",
+            "criteria/home/programme_manager.html",
             {"rows": rows, "statuses": [label for _value, label in statuses]},
         )
     if user.is_applicant:
         return render(
             request,
-            "pacesetter/home/applicant.html",
+            "criteria/home/applicant.html",
             {
                 **applicant_applications(user, request.GET),
                 "open_rounds": Round.objects.open_now(),
@@ -69,7 +69,7 @@ def home(request):
         )
     return render(
         request,
-        "pacesetter/home/reviewer.html",
+        "criteria/home/reviewer.html",
         {
             "chaired_rounds": user.chaired_rounds.order_by("-opens_at"),
             **dashboard_context(user),

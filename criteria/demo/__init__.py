@@ -226,7 +226,7 @@ def load_demo_data(now=None):
     chair = users["chair@example.org"]
     Round.objects.filter(code__in=["2018-19", "2020-22"]).update(panel_chair=chair)
     create_demo_reviews(users)
-    from pacesetter.demo_decisions import create_demo_decisions
+    from criteria.demo.decisions import create_demo_decisions
 
     create_demo_decisions(users)
     return open_demo_round(chair, now=now)

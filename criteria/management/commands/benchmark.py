@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import setup_test_environment
 
-from pacesetter.benchmark import Sizes, measure
+from criteria.demo.benchmark import Sizes, measure
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from pacesetter.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
+from criteria.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
 
 
 class Command(BaseCommand):

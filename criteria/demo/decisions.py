@@ -1,7 +1,7 @@
 """Demo data: the 2018-19 round reviewed, decided (Hywel Dda approved) and its feedback released.
 
 The seeds hold no reviews or decisions: these scores and words are the portal's own, written
-for the demo. Called from `pacesetter.demo.load_demo_data` after the demo users exist.
+for the demo. Called from `criteria.demo.load_demo_data` after the demo users exist.
 """
 
 import datetime
@@ -75,7 +75,8 @@ def create_demo_decisions(users):
     round to decided; feedback is then released (one email to the Hywel Dda applicant, which
     the console backend prints). Running it again changes nothing.
     """
-    from schemes.domain.decisions import decision_record, feedback_release
+    from criteria.domain.feedback import feedback_release
+    from schemes.domain.decisions import decision_record
     from schemes.domain.rounds import round_transition
     from schemes.enums import ApplicationStatus, DecisionOutcome, RoundState
     from schemes.models import Application, Round
