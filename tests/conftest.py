@@ -5,7 +5,7 @@ import os
 import pytest
 from django.test import override_settings
 
-from pacesetter.demo import DEMO_PASSWORD, load_demo_data
+from criteria.demo import DEMO_PASSWORD, load_demo_data
 from pacesetter.models import User
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still safe there.

@@ -9,7 +9,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from pacesetter.demo import DEMO_PASSWORD, load_demo_data
+from criteria.demo import DEMO_PASSWORD, load_demo_data
 from pacesetter.models import Organisation, User
 from schemes.enums import ApplicationStatus, RoundState
 from schemes.models import Round
