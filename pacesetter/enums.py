@@ -14,3 +14,48 @@ class OrganisationKind(models.TextChoices):
     HEALTH_BOARD = "health_board", _("Health board")
     GOVERNMENT = "government", _("Government")
     OTHER = "other", _("Other body")
+
+
+class AuditAction(models.TextChoices):
+    """What an audit event records. "<kind of record>.<what happened>"; the label is shown."""
+
+    # Applications
+    APPLICATION_STARTED = "application.started", _("Application started")
+    APPLICATION_SUBMITTED = "application.submitted", _("Application submitted")
+    APPLICATION_RESUBMITTED = "application.resubmitted", _("Application resubmitted")
+    APPLICATION_RETURNED = "application.returned", _("Returned for clarification")
+    APPLICATION_WITHDRAWN = "application.withdrawn", _("Application withdrawn")
+    APPLICATION_DECLARED = "application.declared", _("Declaration confirmed")
+    APPLICATION_APPROVED = "application.approved", _("Application approved")
+    APPLICATION_DECLINED = "application.declined", _("Application declined")
+    APPLICATION_DEFERRED = "application.deferred", _("Decision deferred")
+    EXTENSION_GRANTED = "extension.granted", _("Deadline extension granted")
+    # Rounds
+    ROUND_CREATED = "round.created", _("Round set up")
+    ROUND_CHANGED = "round.changed", _("Round details changed")
+    ROUND_OPENED = "round.opened", _("Round opened")
+    ROUND_CLOSED = "round.closed", _("Round closed")
+    ROUND_REVIEW_STARTED = "round.review_started", _("Round moved into review")
+    ROUND_DECIDED = "round.decided", _("Round decided")
+    ROUND_ARCHIVED = "round.archived", _("Round archived")
+    FEEDBACK_RELEASED = "round.feedback_released", _("Feedback released")
+    # Panel review
+    ASSIGNMENT_MADE = "assignment.made", _("Reviewer assigned")
+    ASSIGNMENT_WITHDRAWN = "assignment.withdrawn", _("Assignment withdrawn")
+    CONFLICT_DECLARED = "conflict.declared", _("Conflict of interest declared")
+    REVIEW_SUBMITTED = "review.submitted", _("Review submitted")
+    REVIEW_REOPENED = "review.reopened", _("Review reopened")
+    MODERATION_RECORDED = "moderation.recorded", _("Moderated score recorded")
+    # Exports of personal data
+    EXPORT_PACK = "export.pack", _("Appraisal pack made")
+    EXPORT_SPREADSHEET = "export.spreadsheet", _("Spreadsheet downloaded")
+    EXPORT_COMMITTEE_PAPER = "export.committee_paper", _("Committee paper downloaded")
+    EXPORT_AUDIT_LOG = "export.audit_log", _("Audit log downloaded")
+    # Signing in
+    SIGN_IN = "account.signed_in", _("Signed in")
+    SIGN_IN_FAILED = "account.sign_in_failed", _("Sign-in failed")
+    SIGN_OUT = "account.signed_out", _("Signed out")
+    # Edits made in the Django admin
+    ADMIN_ADDED = "admin.added", _("Added in the admin")
+    ADMIN_CHANGED = "admin.changed", _("Changed in the admin")
+    ADMIN_DELETED = "admin.deleted", _("Deleted in the admin")

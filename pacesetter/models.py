@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.enums import OrganisationKind, Role
+from pacesetter.enums import AuditAction, OrganisationKind, Role
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -142,3 +142,70 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_programme_manager(self):
         return self.role == Role.PROGRAMME_MANAGER
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_application(self, application_pk):
+        """Everything that happened to an application and its reviews, decision and so on."""
+        return self.filter(application_pk=application_pk)
+
+    def for_round(self, round_pk):
+        """Everything that happened to a round and to anything in it."""
+        return self.filter(round_pk=round_pk)
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: who did what to which record, from what, to what, why, when.
+
+    The portal's one audit trail, written only by `pacesetter.audit.audit_record`, in the same
+    transaction as the change it records (so a change and its event stand or fall together).
+    Field-level history of content (answers, budget lines, scores) stays with
+    django-simple-history. `application_pk` and `round_pk` place the event on an
+    application's and a round's timeline; they are plain numbers, not foreign keys, so the
+    record outlives what it describes and this core app depends on no other.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        "pacesetter.User",
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty when the portal itself acted, or nobody was signed in."),
+    )
+    action = models.CharField(_("action"), max_length=60, choices=AuditAction.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("kind of record"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    object_label = models.CharField(_("record"), max_length=255, blank=True)
+    application_pk = models.BigIntegerField(_("application id"), null=True, blank=True)
+    round_pk = models.BigIntegerField(_("round id"), null=True, blank=True)
+    from_state = models.CharField(_("from"), max_length=40, blank=True)
+    to_state = models.CharField(_("to"), max_length=40, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["application_pk", "at"], name="audit_application_at"),
+            models.Index(fields=["round_pk", "at"], name="audit_round_at"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+            models.Index(fields=["action", "at"], name="audit_action_at"),
+            models.Index(fields=["content_type", "at"], name="audit_kind_at"),
+        ]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_label}"

@@ -273,6 +273,10 @@ class Round(models.Model):
         verbose_name = _("funding round")
         verbose_name_plural = _("funding rounds")
 
+    def audit_scope(self):
+        """The timeline this round's audit events belong on: its own."""
+        return None, self.pk
+
     def __str__(self):
         return self.name
 
