@@ -17,11 +17,13 @@ class AssignmentQuerySet(models.QuerySet):
     def for_reviewer(self, user):
         """The reviewer's own live assignments, never on an application they are conflicted on.
 
-        The one queryset every reviewer page starts from: anything outside it is a 404.
+        The one queryset every reviewer page starts from: anything outside it is a 404. The
+        scoped twin of `criteria.review_application`, so by role too: someone who is no longer
+        a reviewer keeps no review, and the superuser flag adds nothing.
         """
         from criteria.conflicts import conflicted_application_ids
 
-        if not user.is_authenticated:
+        if not user.is_authenticated or not user.is_reviewer:
             return self.none()
         return (
             self.active()

@@ -50,11 +50,13 @@ class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Applications a user may open: their own organisation's, or all for managers.
 
-        Reviewers see nothing here until they are assigned (the review workflow scopes them).
+        The scoped twin of `schemes.view_application`. Reviewers see nothing here until they
+        are assigned (the review workflow scopes them). By role alone: the superuser flag
+        opens the Django admin, not more of the portal.
         """
         if not user.is_authenticated:
             return self.none()
-        if user.is_programme_manager or user.is_superuser:
+        if user.is_programme_manager:
             return self
         if user.is_applicant and user.organisation_id:
             return self.filter(organisation_id=user.organisation_id)

@@ -135,10 +135,14 @@ class StrategicComponent(models.Model):
 
 class RoundQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Rounds a user may browse: all for programme managers, all but drafts for others."""
+        """Rounds a user may browse: all for programme managers, all but drafts for others.
+
+        The scoped twin of `schemes.view_round`. By role alone: the superuser flag opens the
+        Django admin, not more of the portal.
+        """
         if not user.is_authenticated:
             return self.none()
-        if user.is_programme_manager or user.is_superuser:
+        if user.is_programme_manager:
             return self
         return self.exclude(state=RoundState.DRAFT)
 
