@@ -26,6 +26,28 @@ class ApplicationStatus(models.TextChoices):
 # An applicant may change an application's content only in these statuses.
 EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.CLARIFICATION)
 
+# The status groups every round figure is counted over: each group has one name, here.
+# Submitted and still needing a decision; returned for clarification counts, since it comes
+# back to the panel once the board resubmits, and deferred is not a decision yet.
+AWAITING_DECISION_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.CLARIFICATION,
+    ApplicationStatus.DEFERRED,
+)
+# Final decisions: the application is locked and its feedback can be released.
+DECIDED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.DECLINED)
+# What the panel scores and ranks, and every round figure counts: submitted, not withdrawn.
+RANKED_STATUSES = (*AWAITING_DECISION_STATUSES, *DECIDED_STATUSES)
+# A programme manager may record a decision on an application in these statuses.
+DECIDABLE_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.DEFERRED)
+# Statuses that tell the panel's outcome, deferral included: an applicant sees them as
+# submitted until the round's feedback is released.
+OUTCOME_STATUSES = (
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.DECLINED,
+    ApplicationStatus.DEFERRED,
+)
+
 
 class QuestionKind(models.TextChoices):
     """What a question of the form collects; most are free text."""

@@ -1,5 +1,8 @@
 """Funding rounds and what each offers: its question set and tick-matrix frameworks."""
 
+import secrets
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pacesetter.money import round_penny
 from schemes.enums import ApplicationStatus, QuestionKind, RoundState, ScoreAggregation
 
 
@@ -161,11 +165,22 @@ class RoundQuerySet(models.QuerySet):
         )
 
 
+def new_figures_version():
+    """A random starting version: a round made again with a reused id never meets old figures."""
+    return secrets.randbits(62)
+
+
 class Round(models.Model):
     """A funding round: when it opens and closes, what it asks, how it is judged, and its money.
 
     A round has exactly one criteria set and one question set. The criteria set lives in the
     `criteria` app; the reference here is by name only, so `schemes` never imports `criteria`.
+
+    Its figures have one owner each: the statuses counted (`schemes.enums.RANKED_STATUSES`),
+    the ranking order, the amount requested and the money by board and in total
+    (`criteria.domain.ranking`), the scores (`criteria.domain.aggregation.round_scores`), the
+    indicative shares' total (`shares_total`). `figures_version` moves with every write
+    that can change them (`criteria.domain.round_figures`), never through `save()`.
     """
 
     code = models.SlugField(
@@ -258,9 +273,13 @@ class Round(models.Model):
         related_name="chaired_rounds",
         verbose_name=_("panel chair"),
     )
+    figures_version = models.PositiveBigIntegerField(
+        _("figures version"), default=new_figures_version, editable=False
+    )
 
     objects = RoundQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The version is bookkeeping, not content: it moves with every score.
+    history = HistoricalRecords(excluded_fields=["figures_version"])
 
     class Meta:
         ordering = ["-opens_at"]
@@ -284,8 +303,30 @@ class Round(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Save the round, leaving `figures_version` as the database has it.
+
+        The version moves only by `F() + step` in the writes that change the figures; a round
+        loaded before one of them must not carry its older version back.
+        """
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name != "figures_version"
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("schemes:round_detail", args=[self.code])
+
+    def shares_total(self):
+        """The sum of the round's indicative shares, to the penny (£0.00 when it has none)."""
+        total = self.indicative_shares.aggregate(total=models.Sum("amount"))["total"]
+        return Decimal("0.00") if total is None else round_penny(total)
 
     @property
     def reference_year(self):
