@@ -23,3 +23,8 @@ def is_programme_manager(user):
 @rules.predicate
 def chairs_a_panel(user):
     return bool(user.is_authenticated and user.chaired_rounds.exists())
+
+
+# The audit trail (timelines and the portal-wide log) tells who did what to every record.
+can_view_audit_log = rules.is_authenticated & is_programme_manager
+rules.add_perm("pacesetter.view_audit_log", can_view_audit_log)

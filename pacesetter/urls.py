@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pacesetter import forms
+from pacesetter.views import audit
 
 auth_overrides = [
     path(
@@ -31,6 +32,8 @@ urlpatterns = [
     *auth_overrides,
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("audit/", audit.audit_log, name="audit_log"),
+    path("audit/events.csv", audit.audit_log_csv, name="audit_log_csv"),
     path("", include("schemes.urls")),
     path("", include("criteria.urls")),
     path("admin/", admin.site.urls),

@@ -2,7 +2,16 @@
 
 from django.urls import include, path
 
-from schemes.views import apply, attachments, browse, budget, decisions, pdf, rounds
+from schemes.views import (
+    apply,
+    attachments,
+    browse,
+    budget,
+    decisions,
+    pdf,
+    rounds,
+    timeline,
+)
 
 app_name = "schemes"
 
@@ -19,6 +28,7 @@ application_urls = [
     path("withdraw/", apply.withdraw, name="withdraw"),
     path("clarification/", apply.request_clarification, name="request_clarification"),
     path("history/", apply.history, name="history"),
+    path("timeline/", timeline.application_timeline, name="application_timeline"),
     # Budget
     path("apply/budget/", budget.budget, name="budget"),
     path("apply/budget/lines/add/", budget.add_budget_line, name="add_budget_line"),
@@ -65,5 +75,6 @@ urlpatterns = [
     path("rounds/<slug:code>/", browse.round_detail, name="round_detail"),
     path("rounds/<slug:code>/apply/", apply.start_application, name="start_application"),
     path("rounds/<slug:code>/extensions/", apply.extensions, name="extensions"),
+    path("rounds/<slug:code>/timeline/", timeline.round_timeline, name="round_timeline"),
     path("applications/<str:reference>/", include(application_urls)),
 ]

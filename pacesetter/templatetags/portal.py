@@ -1,8 +1,9 @@
-"""Template filters shared by every page: money, and answers typed as plain text."""
+"""Template filters shared by every page: money, answers typed as plain text, permissions."""
 
 from django import template
 
 from pacesetter.money import format_pounds
+from pacesetter.permissions import can
 from pacesetter.text import render_paragraphs
 
 register = template.Library()
@@ -20,3 +21,9 @@ def money(value):
 def paragraphs(text):
     """Render plain text as escaped GOV.UK paragraphs and bullet lists."""
     return render_paragraphs(text)
+
+
+@register.simple_tag(takes_context=True)
+def allowed(context, permission, obj=None):
+    """Whether the portal's rules let the signed-in user do `permission` (on `obj`)."""
+    return can(context["user"], permission, obj)

@@ -1,0 +1,1 @@
+"""Pages of the shared core: the portal-wide audit log."""
