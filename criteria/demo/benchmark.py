@@ -357,7 +357,7 @@ def content_s_per_page(round, sample=6):
     from criteria.domain.pack import PART_VARIANT, _application_html, pack_applications
     from pacesetter.pdf import _base_url, _render_document, static_roots
     from pacesetter.pdf_merge import page_count
-    from schemes.views.browse import frameworks_with_components
+    from schemes.domain.document import frameworks_with_components
 
     frameworks = list(frameworks_with_components(round))
     htmls = [

@@ -21,7 +21,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -31,10 +30,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from criteria import charts
-from criteria.domain.aggregation import application_matrix, round_scores
+from criteria.domain.aggregation import application_matrix
 from criteria.domain.anonymity import appraisal_table
-from criteria.domain.money import board_totals
-from criteria.domain.ranking import RankedApplication, rank_rows
+from criteria.domain.ranking import ranked_rows, round_money
 from pacesetter.pdf import (
     PDF_VARIANT,
     STYLESHEET,
@@ -44,12 +42,10 @@ from pacesetter.pdf import (
     stylesheet_url,
 )
 from pacesetter.pdf_merge import Bookmark, describe, join_tagged, page_count
-from schemes.domain.answers import application_form
-from schemes.domain.decisions import RANKED
+from schemes.domain.document import application_document, frameworks_with_components
+from schemes.enums import RANKED_STATUSES
 from schemes.models import Application, Decision
-from schemes.views.browse import frameworks_with_components
 
-ZERO = Decimal("0.00")
 CACHE_FOLDER = "pack-cache"
 # Cached parts unused by any build for this long are deleted after each build.
 CACHE_KEPT = datetime.timedelta(days=30)
@@ -96,28 +92,12 @@ def pack_applications(round):
     applications without a submitted review last. Each row is a `RankedApplication`, with its
     rank, cumulative amount requested and whether the envelope runs out there.
     """
-    scores = round_scores(round)
     applications = (
-        Application.objects.filter(round=round, status__in=RANKED)
+        Application.objects.filter(round=round, status__in=RANKED_STATUSES)
         .select_related("round__question_set", "round__criteria_set", "organisation", "decision")
         .prefetch_related("answers", "budget_lines", "other_funding", "components", "attachments")
     )
-    rows = []
-    for application in applications:
-        rows.append(
-            RankedApplication(
-                application=application,
-                score=scores.get(application.pk),
-                rank=None,
-                requested=application.totals().requested,
-                cumulative=ZERO,
-                over_envelope=False,
-                money_runs_out=False,
-                decision=getattr(application, "decision", None),
-                can_decide=False,
-            )
-        )
-    return rank_rows(rows, round.envelope_total)
+    return ranked_rows(round, applications)
 
 
 def application_heading(application):
@@ -229,12 +209,7 @@ def _application_html(application, *, frameworks, named, lang, title):
         APPLICATION_PART,
         {
             "application": application,
-            "form": application_form(application),
-            "totals": application.totals(),
-            "other_funding": application.other_funding.all(),
-            "frameworks": frameworks,
-            "ticked": {component.pk for component in application.components.all()},
-            "attachments": application.attachments.all(),
+            "document": application_document(application, frameworks=frameworks),
             "matrix": matrix,
             "columns": columns,
             "rows": rows,
@@ -321,18 +296,19 @@ def _make_pack(round, pool, *, reviewers_named, report):
     folder = _cache_folder()
     rows = pack_applications(round)
     frameworks = list(frameworks_with_components(round))
-    boards = board_totals(round, rows)
-    money = charts.figures_from_board_totals(round, boards)
+    money = round_money(round, rows)
     context = {
         "round": round,
         "rows": rows,
         "named": reviewers_named,
         "runs_out": next((row for row in rows if row.money_runs_out), None),
-        "boards": boards,
-        "requested_total": sum((row.requested for row in rows), ZERO),
-        "approved_total": sum((row.approved for row in rows), ZERO),
-        "shares_total": sum((board.share for board in boards if board.share is not None), ZERO),
-        "money_chart": charts.money_by_board_chart(round, figures=money),
+        "boards": money.boards,
+        "requested_total": money.requested,
+        "approved_total": money.approved,
+        "shares_total": money.shares,
+        "money_chart": charts.money_by_board_chart(
+            round, figures=charts.figures_from_round_money(money)
+        ),
         "coverage_chart": charts.coverage_heat_map(round),
         "scores_chart": charts.score_distribution_chart(round),
         "document_title": title,

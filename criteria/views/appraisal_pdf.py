@@ -10,6 +10,7 @@ from criteria.domain import aggregation
 from criteria.domain.anonymity import appraisal_table
 from criteria.views.panel import get_panel_application
 from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
+from schemes.domain.document import application_document
 from schemes.models import Decision
 from schemes.views.pdf import safe_filename
 
@@ -28,7 +29,7 @@ def appraisal_pdf(request, reference):
         "columns": columns,
         "rows": rows,
         "named": named,
-        "totals": application.totals(),
+        "document": application_document(application),
         "decision": Decision.objects.filter(application=application)
         .select_related("decided_by")
         .first(),

@@ -8,7 +8,7 @@ Every write goes through `criteria.domain.reviews`.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,8 +24,7 @@ from criteria.models import Assignment, Review
 from pacesetter.permissions import can
 from pacesetter.rules import is_reviewer
 from schemes.domain.attachments import download_name
-from schemes.models import Application, Question, Section
-from schemes.views.browse import frameworks_with_components
+from schemes.domain.document import application_document, document_queryset
 
 
 def reviewer_assignments(user):
@@ -94,37 +93,8 @@ def criteria_parts(criteria_set):
 
 def application_context(application):
     """What the left-hand column shows: the application read-only, with its attachments."""
-    application = (
-        Application.objects.prefetch_related(
-            "answers", "budget_lines", "other_funding", "components", "attachments"
-        )
-        .select_related("round__question_set", "organisation")
-        .get(pk=application.pk)
-    )
-    answers = {answer.question_id: answer for answer in application.answers.all()}
-    sections = (
-        Section.objects.filter(question_set=application.round.question_set_id)
-        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("number")))
-        .order_by("number")
-    )
-    return {
-        "application": application,
-        "form_sections": [
-            {
-                "section": section,
-                "questions": [
-                    {"question": question, "answer": answers.get(question.pk)}
-                    for question in section.questions.all()
-                ],
-            }
-            for section in sections
-        ],
-        "totals": application.totals(),
-        "other_funding": application.other_funding.all(),
-        "frameworks": frameworks_with_components(application.round),
-        "ticked": {component.pk for component in application.components.all()},
-        "attachments": application.attachments.all(),
-    }
+    application = document_queryset().get(pk=application.pk)
+    return {"application": application, "document": application_document(application)}
 
 
 def scored_rows(parts, scale, reviews):

@@ -18,6 +18,11 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.permissions import can
 from schemes.domain import applications as workflow
+from schemes.domain.document import (
+    application_document,
+    document_queryset,
+    frameworks_with_components,
+)
 from schemes.domain.editing import NotEditable, StaleEdit, editing
 from schemes.domain.history import application_history
 from schemes.domain.task_list import application_tasks
@@ -32,7 +37,6 @@ from schemes.forms.apply import (
     StartApplicationForm,
 )
 from schemes.models import Answer, Question, Round, StrategicComponent
-from schemes.views.browse import frameworks_with_components
 from schemes.views.common import get_editable_application, get_visible_application
 
 REFUSALS = (StaleEdit, NotEditable)
@@ -207,27 +211,9 @@ def declaration(request, reference):
 
 
 def check_answers_context(application):
-    answers = {answer.question_id: answer for answer in application.answers.all()}
-    sections = application.round.question_set.sections.prefetch_related(
-        Prefetch("questions", queryset=Question.objects.order_by("number"))
-    ).order_by("number")
     return {
         "application": application,
-        "form": [
-            {
-                "section": section,
-                "questions": [
-                    {"question": question, "answer": answers.get(question.pk)}
-                    for question in section.questions.all()
-                ],
-            }
-            for section in sections
-        ],
-        "totals": application.totals(),
-        "other_funding": application.other_funding.all(),
-        "frameworks": frameworks_with_components(application.round),
-        "ticked": {component.pk for component in application.components.all()},
-        "attachments": application.attachments.all(),
+        "document": application_document(application),
         "problems": workflow.submission_problems(application),
         "deadline": application.round.deadline_for(application.organisation),
     }
@@ -235,7 +221,7 @@ def check_answers_context(application):
 
 @login_required
 def check_answers(request, reference):
-    application = get_editable_application(request, reference)
+    application = get_editable_application(request, reference, document_queryset())
     return render(
         request, "schemes/application/check_answers.html", check_answers_context(application)
     )

@@ -9,15 +9,13 @@ from pacesetter.models import Organisation
 from pacesetter.paging import choice, paginate, search_term
 from pacesetter.permissions import can
 from schemes.domain.applications import TRANSITIONS
-from schemes.enums import ApplicationStatus
-from schemes.models import (
-    Application,
-    Question,
-    Round,
-    Section,
-    StrategicComponent,
-    StrategicFramework,
+from schemes.domain.document import (
+    application_document,
+    document_queryset,
+    frameworks_with_components,
 )
+from schemes.enums import ApplicationStatus
+from schemes.models import Application, Question, Round
 
 WITHDRAWABLE = [old for old, new in TRANSITIONS if new == ApplicationStatus.WITHDRAWN]
 DECIDABLE = sorted({old for old, new in TRANSITIONS if new == ApplicationStatus.APPROVED})
@@ -40,12 +38,6 @@ def round_list(request):
         "schemes/round/list.html",
         {"rounds": rounds, "can_create": can(request.user, "schemes.manage_round", None)},
     )
-
-
-def frameworks_with_components(round):
-    return round.frameworks.prefetch_related(
-        Prefetch("components", queryset=StrategicComponent.objects.order_by("number"))
-    ).order_by("order")
 
 
 def with_status_seen(applications, status, *, decisions_shown):
@@ -145,45 +137,22 @@ def round_detail(request, code):
 @login_required
 def application_detail(request, reference):
     application = get_object_or_404(
-        Application.objects.visible_to(request.user)
-        .select_related("round", "round__question_set", "organisation")
-        .prefetch_related("answers", "budget_lines", "other_funding", "components"),
-        reference=reference,
+        document_queryset(Application.objects.visible_to(request.user)), reference=reference
     )
-    answers = {answer.question_id: answer for answer in application.answers.all()}
-    sections = (
-        Section.objects.filter(question_set=application.round.question_set_id)
-        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("number")))
-        .order_by("number")
-    )
-    form = [
-        {
-            "section": section,
-            "questions": [
-                {"question": question, "answer": answers.get(question.pk)}
-                for question in section.questions.all()
-            ],
-        }
-        for section in sections
-    ]
-    ticked = {component.pk for component in application.components.all()}
+    document = application_document(application)
     return render(
         request,
         "schemes/application/detail.html",
         {
             "application": application,
-            "form": form,
-            "totals": application.totals(),
-            "other_funding": application.other_funding.all(),
-            "frameworks": frameworks_with_components(application.round),
-            "ticked": ticked,
-            "framework_count": StrategicFramework.objects.filter(rounds=application.round).count(),
+            "document": document,
             "can_edit": can(request.user, "schemes.edit_application", application),
             "can_withdraw": can(request.user, "schemes.withdraw_application", application),
             "can_return": can(request.user, "schemes.return_application", application),
             "can_see_history": can(request.user, "schemes.view_application_history", application),
             "can_see_scores": can(request.user, "criteria.view_score_matrix", application),
             "can_decide": can(request.user, "schemes.decide_application", application),
+            "can_download": can(request.user, "schemes.download_attachment", application),
             "withdrawable": WITHDRAWABLE,
             "decidable": DECIDABLE,
             "feedback_released": application.round.feedback_released_at is not None,

@@ -7,33 +7,20 @@ from django.utils.translation import gettext as _
 
 from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
 from pacesetter.permissions import can
-from schemes.domain.answers import application_form
-from schemes.models import Application
-from schemes.views.browse import frameworks_with_components
+from schemes.domain.document import application_document, document_queryset
 from schemes.views.common import get_visible_application
 
 
 @login_required
 def application_pdf(request, reference):
     """Download an application as a PDF summary; a 404 for anyone who may not see it."""
-    application = get_visible_application(
-        request,
-        reference,
-        Application.objects.select_related("round__question_set").prefetch_related(
-            "answers", "budget_lines", "other_funding", "components", "attachments"
-        ),
-    )
+    application = get_visible_application(request, reference, document_queryset())
     if not can(request.user, "schemes.view_application", application):
         raise Http404
     context = {
         "application": application,
         "user": request.user,
-        "form": application_form(application),
-        "totals": application.totals(),
-        "other_funding": application.other_funding.all(),
-        "frameworks": frameworks_with_components(application.round),
-        "ticked": {component.pk for component in application.components.all()},
-        "attachments": application.attachments.all(),
+        "document": application_document(application),
     }
     try:
         pdf = render_pdf(
