@@ -26,4 +26,4 @@ def paragraphs(text):
 @register.simple_tag(takes_context=True)
 def allowed(context, permission, obj=None):
     """Whether the portal's rules let the signed-in user do `permission` (on `obj`)."""
-    return can(context["user"], permission, obj)
+    return can(context.get("user"), permission, obj)
