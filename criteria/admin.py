@@ -1,8 +1,26 @@
+"""Criteria sets are edited here until a round uses them; panel review records are only shown.
+
+Assignments, conflicts, reviews, scores, moderation and pack jobs are written by the panel's
+workflows, each audited; here they can be looked at, never added, changed or deleted.
+"""
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from criteria.models import CriteriaSet, CriteriaSource, Criterion, CriterionGroup, ScalePoint
+from criteria.models import (
+    Assignment,
+    ConflictOfInterest,
+    CriteriaSet,
+    CriteriaSource,
+    Criterion,
+    CriterionGroup,
+    Moderation,
+    PackJob,
+    Review,
+    ScalePoint,
+    Score,
+)
+from pacesetter.admin_audit import HistoryAdmin, ViewOnlyAdmin, ViewOnlyInline
 
 
 def is_used(criteria_set):
@@ -44,7 +62,7 @@ class ScalePointInline(ReadOnlyOnceUsedInline, admin.TabularInline):
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(SimpleHistoryAdmin):
+class CriteriaSetAdmin(HistoryAdmin):
     """Criteria sets; a set a round uses is shown read-only (copy it to change it)."""
 
     list_display = ["title", "code", "version"]
@@ -68,3 +86,47 @@ class CriteriaSetAdmin(SimpleHistoryAdmin):
                 ),
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ViewOnlyAdmin, admin.ModelAdmin):
+    list_display = ["application", "reviewer", "assigned_at", "due_date", "withdrawn_at"]
+    list_select_related = ["application", "reviewer"]
+    search_fields = ["application__reference", "reviewer__email"]
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(ViewOnlyAdmin, admin.ModelAdmin):
+    list_display = ["reviewer", "application", "organisation", "kind", "declared_at"]
+    list_select_related = ["reviewer", "application", "organisation"]
+
+
+class ScoreInline(ViewOnlyInline, admin.TabularInline):
+    model = Score
+
+
+@admin.register(Review)
+class ReviewAdmin(ViewOnlyAdmin, admin.ModelAdmin):
+    list_display = ["assignment", "status", "recommendation", "submitted_at"]
+    list_filter = ["status"]
+    list_select_related = ["assignment__application", "assignment__reviewer"]
+    inlines = [ScoreInline]
+
+
+@admin.register(Score)
+class ScoreAdmin(ViewOnlyAdmin, admin.ModelAdmin):
+    list_display = ["review", "criterion", "score"]
+    list_select_related = ["review__assignment__application", "review__assignment__reviewer"]
+
+
+@admin.register(Moderation)
+class ModerationAdmin(ViewOnlyAdmin, admin.ModelAdmin):
+    list_display = ["application", "criterion", "score", "moderated_by", "moderated_at"]
+    list_select_related = ["application", "criterion", "moderated_by"]
+
+
+@admin.register(PackJob)
+class PackJobAdmin(ViewOnlyAdmin, admin.ModelAdmin):
+    list_display = ["round", "requested_by", "status", "created_at", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["round", "requested_by"]

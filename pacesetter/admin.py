@@ -1,19 +1,22 @@
+"""Organisations and people are edited here, audited; the audit trail itself is only read."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.models import Organisation, User
+from pacesetter.admin_audit import AuditedAdmin, ViewOnlyAdmin
+from pacesetter.models import AuditEvent, Organisation, User
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "kind", "former_name", "renamed_on"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "former_name"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "organisation", "is_active", "is_staff"]
     list_filter = ["role", "organisation", "is_active", "is_staff", "is_superuser"]
@@ -43,3 +46,14 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ViewOnlyAdmin, admin.ModelAdmin):
+    """The audit trail: written only by `pacesetter.audit.audit_record`, never edited."""
+
+    list_display = ["at", "actor", "action", "object_label", "from_state", "to_state"]
+    list_filter = ["action", "content_type"]
+    list_select_related = ["actor"]
+    search_fields = ["object_label", "reason", "actor__email"]
+    date_hierarchy = "at"
