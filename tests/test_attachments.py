@@ -26,7 +26,6 @@ from schemes.domain.editing import editing
 from schemes.enums import ApplicationStatus, AttachmentKind
 from schemes.models import Application, Attachment, Round
 from schemes.validators import (
-    ATTACHMENT_TYPES,
     DOCX,
     JPEG,
     PDF,
@@ -753,39 +752,168 @@ def test_attachment_type_leaves_the_file_at_its_start():
     assert upload.read() == DOCX_BYTES
 
 
-SIGNATURES = [b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"PK\x03\x04", b"MZ", b"\x7fELF"]
+# Each generated file below is built so that the right answer is known from how it was made,
+# not by asking the check: the bytes it opens with, and what may follow them.
 
 
-def assert_accepted_or_refused(data):
-    """Fail on any outcome but one of the five types or a ValidationError."""
-    try:
-        found = attachment_type(ContentFile(data, name="anything.pdf"))
-    except ValidationError:
-        return
-    assert found in ATTACHMENT_TYPES
+def refusal(data):
+    """Return the code and messages attachment_type refuses `data` with; fail if it accepts it."""
+    with pytest.raises(ValidationError) as refused:
+        attachment_type(ContentFile(data, name="anything.pdf"))
+    return refused.value.code, refused.value.messages
 
 
-@given(st.binary(max_size=4096))
-def test_attachment_type_of_arbitrary_bytes_accepts_or_refuses(data):
-    assert_accepted_or_refused(data)
-
-
-@given(st.sampled_from(SIGNATURES), st.binary(max_size=2048))
-def test_attachment_type_of_bytes_behind_a_signature_accepts_or_refuses(signature, data):
-    assert_accepted_or_refused(signature + data)
+# Every accepted kind opens with one of these bytes: the % of %PDF- (or the byte-order mark
+# that may come before it), the first byte of the PNG signature, JPEG's 0xFF, ZIP's P.
+FIRST_BYTES_OF_ACCEPTED_KINDS = {ord("%"), 0xEF, 0x89, 0xFF, ord("P")}
+REFUSED_AS_WRONG_TYPE = ("file_type", [WRONG_TYPE])
 
 
 @given(
-    st.sampled_from([DOCX_BYTES, XLSX_BYTES, PLAIN_ZIP_BYTES]),
+    st.binary(min_size=1, max_size=4096).filter(
+        lambda data: data[0] not in FIRST_BYTES_OF_ACCEPTED_KINDS
+    )
+)
+def test_attachment_type_of_bytes_without_an_accepted_signature_is_refused(data):
+    assert refusal(data) == REFUSED_AS_WRONG_TYPE
+
+
+# filetype tries other formats before PDF, and a few look for an ASCII marker further in (EOT
+# at byte 34, DICOM at 128, tar at 257): a PDF body of bytes above 0x7F can carry none of them.
+PDF_BODY = st.lists(st.integers(0x80, 0xFF), max_size=2048).map(bytes)
+# An animation chunk before the image data makes filetype call a PNG an animated PNG, which is
+# not taken; after the header and the image data nothing that follows can.
+PNG_HEADER_AND_IMAGE_DATA = PNG_BYTES[: PNG_BYTES.index(b"IEND") - 4]
+
+
+@given(
+    st.one_of(
+        st.tuples(st.just(b"%PDF-"), PDF_BODY, st.just(PDF)),
+        st.tuples(st.just(PNG_HEADER_AND_IMAGE_DATA), st.binary(max_size=2048), st.just(PNG)),
+        st.tuples(st.just(b"\xff\xd8\xff"), st.binary(max_size=2048), st.just(JPEG)),
+    )
+)
+def test_attachment_type_of_bytes_behind_a_pdf_png_or_jpeg_signature_is_that_type(case):
+    """The check reads only the signature of these three: what follows is not parsed."""
+    opening, body, file_type = case
+
+    assert attachment_type(ContentFile(opening + body, name="anything.pdf")) == file_type
+
+
+END_OF_ZIP_DIRECTORY = b"PK\x05\x06"
+
+
+@given(
+    st.one_of(
+        st.tuples(st.sampled_from([b"MZ", b"\x7fELF"]), st.binary(max_size=2048)),
+        st.tuples(
+            st.just(b"PK\x03\x04"),
+            st.binary(max_size=2048).filter(lambda body: END_OF_ZIP_DIRECTORY not in body),
+        ),
+    )
+)
+def test_attachment_type_of_a_program_or_a_zip_without_its_directory_is_refused(case):
+    """A ZIP is opened from its end-of-directory record; with none it cannot be an Office file."""
+    opening, body = case
+
+    assert refusal(opening + body) == REFUSED_AS_WRONG_TYPE
+
+
+CONTENT_TYPES = "[Content_Types].xml"
+
+
+def office_layout(document, main_part):
+    """Return the positions of `document` the Office check reads, and the main part's body.
+
+    The check finds the end-of-directory record, walks every central directory entry, looks
+    the content types part and the main part up by name, and reads only the content types.
+    """
+    with zipfile.ZipFile(io.BytesIO(document)) as archive:
+        entries = archive.infolist()
+        position = archive.start_dir
+    end_record = document.rindex(END_OF_ZIP_DIRECTORY)
+    read = [*range(end_record, end_record + 4)]
+    for entry in entries:
+        name_length, extra_length, comment_length = struct.unpack_from(
+            "<3H", document, position + 28
+        )
+        read += range(position, position + 4)
+        if entry.filename in (CONTENT_TYPES, main_part):
+            read += range(position + 46, position + 46 + name_length)
+        if entry.filename == CONTENT_TYPES:
+            header = entry.header_offset
+            read += [*range(header, header + 4), *range(header + 30, header + 30 + name_length)]
+        position += 46 + name_length + extra_length + comment_length
+    main = next(entry for entry in entries if entry.filename == main_part)
+    name_length, extra_length = struct.unpack_from("<2H", document, main.header_offset + 26)
+    body = main.header_offset + 30 + name_length + extra_length
+    return read, range(body, body + main.compress_size)
+
+
+OFFICE_DOCUMENTS = [
+    (DOCX_BYTES, DOCX, *office_layout(DOCX_BYTES, "word/document.xml")),
+    (XLSX_BYTES, XLSX, *office_layout(XLSX_BYTES, "xl/workbook.xml")),
+]
+
+
+@given(
+    st.sampled_from(OFFICE_DOCUMENTS).flatmap(
+        lambda case: st.tuples(st.just(case[0]), st.integers(1, len(case[0]) - 1))
+    )
+)
+def test_attachment_type_of_office_document_cut_short_is_refused(case):
+    """The end-of-directory record is the document's last 22 bytes, and its only one."""
+    document, cut = case
+
+    assert refusal(document[: len(document) - cut]) == REFUSED_AS_WRONG_TYPE
+
+
+@given(
+    st.sampled_from(OFFICE_DOCUMENTS).flatmap(
+        lambda case: st.tuples(st.just(case[0]), st.sampled_from(case[2]), st.integers(1, 255))
+    )
+)
+def test_attachment_type_of_office_document_damaged_where_the_check_reads_is_refused(case):
+    document, position, flip = case
+    damaged = bytearray(document)
+    damaged[position] ^= flip
+
+    assert refusal(bytes(damaged)) == REFUSED_AS_WRONG_TYPE
+
+
+@given(
+    st.sampled_from(OFFICE_DOCUMENTS).flatmap(
+        lambda case: st.tuples(
+            st.just(case),
+            st.lists(st.tuples(st.sampled_from(case[3]), st.integers(0, 255)), max_size=8),
+        )
+    )
+)
+def test_attachment_type_of_office_document_damaged_only_in_its_body_is_still_that_type(case):
+    """The check does not read the document's body: Word or Excel judge that when opening it."""
+    (document, file_type, _, _), changes = case
+    damaged = bytearray(document)
+    for position, value in changes:
+        damaged[position] = value
+
+    assert attachment_type(ContentFile(bytes(damaged), name="plan.docx")) == file_type
+
+
+@given(
     st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), max_size=8),
     st.integers(min_value=0),
 )
-def test_attachment_type_of_damaged_office_document_accepts_or_refuses(document, changes, cut):
-    damaged = bytearray(document)
+def test_attachment_type_of_damaged_plain_zip_is_refused(changes, cut):
+    """An Office document's directory and part header both name [Content_Types].xml.
+
+    The plain ZIP names no such part, and eight changed bytes cannot write those 38 bytes.
+    """
+    damaged = bytearray(PLAIN_ZIP_BYTES)
     for position, value in changes:
         damaged[position % len(damaged)] = value
 
-    assert_accepted_or_refused(bytes(damaged[: max(1, len(damaged) - cut % len(damaged))]))
+    kept = max(1, len(damaged) - cut % len(damaged))
+    assert refusal(bytes(damaged[:kept])) == REFUSED_AS_WRONG_TYPE
 
 
 @pytest.mark.parametrize(
