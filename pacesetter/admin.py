@@ -2,9 +2,12 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.admin_audit import AuditedAdmin, ViewOnlyAdmin
+from pacesetter.audit import audit_record
+from pacesetter.enums import AuditAction
 from pacesetter.models import AuditEvent, Organisation, User
 
 
@@ -46,6 +49,23 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
             },
         )
     ]
+
+    def user_change_password(self, request, id, form_url=""):
+        """Set a password in the admin, audited: the event names the password, not its value."""
+        request.audits_password_change = True
+        with transaction.atomic():
+            return super().user_change_password(request, id, form_url)
+
+    def log_change(self, request, obj, message):
+        # The password page saves its own form, past save_model, and then logs the change.
+        if getattr(request, "audits_password_change", False):
+            audit_record(
+                AuditAction.ADMIN_CHANGED,
+                actor=request.user,
+                obj=obj,
+                details={"fields": ["password"]},
+            )
+        return super().log_change(request, obj, message)
 
 
 @admin.register(AuditEvent)

@@ -409,6 +409,30 @@ def test_admin_user_addition_keeps_no_password_in_the_audit_event(admin_client):
     assert "passphrase" not in str(event.details)
 
 
+def test_admin_password_change_writes_one_audit_event_without_the_password(
+    admin_client, acting_admin
+):
+    person = User.objects.get(email="applicant.cav@example.org")
+
+    response = admin_client.post(
+        f"{admin_url(User, 'password', person.pk)}",
+        {
+            "password1": "a-long-unusual-passphrase-41",
+            "password2": "a-long-unusual-passphrase-41",
+            "set_usable_password": "true",
+        },
+    )
+
+    event = admin_events().get()
+    assert response.status_code == 302
+    assert (event.action, event.actor, event.object_id, event.details) == (
+        AuditAction.ADMIN_CHANGED,
+        acting_admin,
+        str(person.pk),
+        {"fields": ["password"]},
+    )
+
+
 def test_admin_deletion_writes_one_audit_event(admin_client, acting_admin):
     organisation = OrganisationFactory(name="Short-lived Health Board")
     pk = organisation.pk
