@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from pacesetter.models import Organisation, User
+from pacesetter.enums import AuditAction
+from pacesetter.models import AuditEvent, Organisation, User
 from schemes.domain import applications as workflow
 from schemes.enums import ApplicationStatus, QuestionKind
-from schemes.models import Answer, Application, ApplicationEvent, Round, StrategicComponent
+from schemes.models import Answer, Application, Round, StrategicComponent
 from tests.factories import ApplicationFactory, BudgetLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -310,8 +311,10 @@ def test_submit_complete_application_sends_receipt_and_records_event(
     assert response["Location"] == "/applications/PS-2027-CAV-001/receipt/"
     assert draft.status == ApplicationStatus.SUBMITTED
     assert draft.submitted_at is not None
-    event = ApplicationEvent.objects.get(application=draft)
-    assert (event.from_status, event.to_status, event.actor.email) == ("draft", "submitted", CAV)
+    event = AuditEvent.objects.get(
+        application_pk=draft.pk, action=AuditAction.APPLICATION_SUBMITTED
+    )
+    assert (event.from_state, event.to_state, event.actor.email) == ("draft", "submitted", CAV)
     assert [m.subject for m in mail.outbox] == ["Application PS-2027-CAV-001 submitted"]
     assert mail.outbox[0].to == [CAV]
 
@@ -325,7 +328,12 @@ def test_submit_twice_submits_once(signed_in, draft, demo_user, django_capture_o
         second = client.post("/applications/PS-2027-CAV-001/apply/submit/")
 
     assert first["Location"] == second["Location"] == "/applications/PS-2027-CAV-001/receipt/"
-    assert ApplicationEvent.objects.filter(application=draft).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            application_pk=draft.pk, action=AuditAction.APPLICATION_SUBMITTED
+        ).count()
+        == 1
+    )
     assert len(mail.outbox) == 1
 
 
@@ -436,10 +444,15 @@ def test_clarification_returns_application_then_applicant_resubmits(
     draft.refresh_from_db()
     assert resubmitted["Location"] == "/applications/PS-2027-CAV-001/receipt/"
     assert draft.status == ApplicationStatus.SUBMITTED
-    assert list(draft.events.values_list("from_status", "to_status")) == [
-        ("draft", "submitted"),
-        ("submitted", "clarification"),
-        ("clarification", "submitted"),
+    assert list(
+        AuditEvent.objects.for_application(draft.pk)
+        .filter(to_state__gt="")
+        .order_by("pk")
+        .values_list("action", "from_state", "to_state")
+    ) == [
+        (AuditAction.APPLICATION_SUBMITTED, "draft", "submitted"),
+        (AuditAction.APPLICATION_RETURNED, "submitted", "clarification"),
+        (AuditAction.APPLICATION_RESUBMITTED, "clarification", "submitted"),
     ]
 
 

@@ -12,12 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from pacesetter.models import Organisation, User
+from pacesetter.enums import AuditAction
+from pacesetter.models import AuditEvent, Organisation, User
+from pacesetter.transitions import Refused
 from schemes.domain.applications import application_withdraw
-from schemes.domain.decisions import DecisionRefused, decision_record
+from schemes.domain.decisions import decision_record
 from schemes.enums import ApplicationStatus, DecisionOutcome, RoundState
 from schemes.forms.money import parse_number
-from schemes.models import Application, ApplicationEvent, Decision, Round, RoundEvent
+from schemes.models import Application, Decision, Round
 from tests.factories import ApplicationFactory, BudgetLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,14 +130,21 @@ def test_approval_records_the_amount_conditions_date_and_who_decided(cav, manage
 def test_approval_writes_the_status_change_and_the_decision_history_as_the_manager(cav, manager):
     approve(cav, manager, "250000.00", conditions="Quarterly reports.")
 
-    event = ApplicationEvent.objects.get(application=cav)
+    event = AuditEvent.objects.for_application(cav.pk).get()
     history = Decision.objects.get(application=cav).history.get()
-    assert (event.from_status, event.to_status, event.actor, event.note) == (
+    assert (event.action, event.from_state, event.to_state, event.actor, event.reason) == (
+        AuditAction.APPLICATION_APPROVED,
         "submitted",
         "approved",
         manager,
         "Approved at £250,000.00. Quarterly reports.",
     )
+    assert event.details == {
+        "approved_amount": "250000.00",
+        "conditions": "Quarterly reports.",
+        "reasons": "",
+        "decided_on": event.details["decided_on"],
+    }
     assert history.history_user == manager
     assert cav.history.latest().history_user == manager
 
@@ -164,7 +173,7 @@ def test_decline_records_the_reasons_and_no_amount(cav, manager):
 
 
 def refused(**kwargs):
-    with pytest.raises(DecisionRefused) as refusal:
+    with pytest.raises(Refused) as refusal:
         decision_record(**kwargs)
     return refusal.value
 
@@ -217,7 +226,7 @@ def test_approval_with_a_bad_amount_is_refused_and_changes_nothing(cav, manager,
     assert refusal.errors == {"approved_amount": message}
     assert cav.status == ApplicationStatus.SUBMITTED
     assert not Decision.objects.filter(application=cav).exists()
-    assert not ApplicationEvent.objects.filter(application=cav).exists()
+    assert not AuditEvent.objects.for_application(cav.pk).exists()
 
 
 def test_decline_without_reasons_is_refused_and_changes_nothing(cav, manager):
@@ -392,7 +401,9 @@ def test_round_moves_to_decided_when_the_last_submitted_application_is_decided(
     decline(pth, manager)
 
     in_review.refresh_from_db()
-    event = RoundEvent.objects.filter(round=in_review).latest("pk")
+    event = AuditEvent.objects.filter(round_pk=in_review.pk, object_id=str(in_review.pk)).latest(
+        "pk"
+    )
     assert state_after_first == RoundState.IN_REVIEW
     assert in_review.state == RoundState.DECIDED
     assert (event.from_state, event.to_state, event.actor) == ("in_review", "decided", manager)
@@ -422,7 +433,9 @@ def test_decision_in_a_closed_round_moves_it_into_review_then_decided(in_review,
     assert state_after_first == RoundState.IN_REVIEW
     assert in_review.state == RoundState.DECIDED
     assert list(
-        RoundEvent.objects.filter(round=in_review).values_list("from_state", "to_state")
+        AuditEvent.objects.filter(round_pk=in_review.pk, action__startswith="round.")
+        .order_by("pk")
+        .values_list("from_state", "to_state")
     ) == [("closed", "in_review"), ("in_review", "decided")]
 
 

@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from criteria.demo import create_demo_users
 from criteria.demo.decisions import create_demo_decisions
-from criteria.domain.feedback import FeedbackRefused, feedback_release
+from criteria.domain.feedback import feedback_release
 from criteria.models import Assignment, Moderation, Review, Score
-from pacesetter.models import Organisation, User
+from pacesetter.models import AuditEvent, Organisation, User
+from pacesetter.transitions import Refused
 from schemes.domain.decisions import decision_record
 from schemes.enums import ApplicationStatus, DecisionOutcome, RoundState
-from schemes.models import Application, ApplicationEvent, Decision, Round, RoundEvent
+from schemes.models import Application, Decision, Round
 from tests.factories import ApplicationFactory, BudgetLineFactory, UserFactory
 from tests.test_ranking import review
 
@@ -128,7 +129,7 @@ def test_release_is_refused_while_an_application_has_no_decision(in_review, cav,
         acting_user=manager,
     )
 
-    with pytest.raises(FeedbackRefused) as refused:
+    with pytest.raises(Refused) as refused:
         feedback_release(round=in_review, acting_user=manager)
 
     in_review.refresh_from_db()
@@ -145,7 +146,7 @@ def test_release_is_refused_while_an_application_is_deferred(in_review, cav, pth
         application=pth, outcome=DecisionOutcome.DECLINED, reasons="No.", acting_user=manager
     )
 
-    with pytest.raises(FeedbackRefused) as refused:
+    with pytest.raises(Refused) as refused:
         feedback_release(round=in_review, acting_user=manager)
 
     assert refused.value.message == (
@@ -157,7 +158,7 @@ def test_release_is_refused_while_an_application_is_deferred(in_review, cav, pth
 def test_release_of_a_round_with_nothing_decided_is_refused(manager):
     round = Round.objects.get(code="2027-29")
 
-    with pytest.raises(FeedbackRefused) as refused:
+    with pytest.raises(Refused) as refused:
         feedback_release(round=round, acting_user=manager)
 
     assert refused.value.message == (
@@ -220,7 +221,7 @@ def test_a_second_release_is_refused_and_sends_nothing(
 
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(FeedbackRefused) as refused,
+        pytest.raises(Refused) as refused,
     ):
         feedback_release(round=released, acting_user=manager)
 
@@ -496,17 +497,13 @@ def test_demo_decisions_approve_hywel_dda_and_release_the_2018_19_feedback():
 def test_demo_decisions_twice_change_nothing_the_second_time():
     users = create_demo_users()
     create_demo_decisions(users)
-    counts = [
-        model.objects.count()
-        for model in (Assignment, Review, Score, Decision, ApplicationEvent, RoundEvent)
-    ]
+    counts = [model.objects.count() for model in (Assignment, Review, Score, Decision, AuditEvent)]
     released_at = Round.objects.get(code="2018-19").feedback_released_at
 
     create_demo_decisions(users)
 
     assert [
-        model.objects.count()
-        for model in (Assignment, Review, Score, Decision, ApplicationEvent, RoundEvent)
+        model.objects.count() for model in (Assignment, Review, Score, Decision, AuditEvent)
     ] == counts
     assert Round.objects.get(code="2018-19").feedback_released_at == released_at
     assert Application.objects.get(reference="PS-2018-HDD-001").status == "approved"

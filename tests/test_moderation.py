@@ -10,12 +10,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from criteria.domain.moderation import ModerationRefused, moderation_record
+from criteria.domain.moderation import moderation_record
 from criteria.enums import ConflictKind
 from criteria.models import ConflictOfInterest, Criterion, Moderation
 from criteria.rules import panel_applications
 from pacesetter.enums import Role
 from pacesetter.permissions import can
+from pacesetter.transitions import Refused
 from schemes.enums import RoundState
 from schemes.models import Application, Round
 from tests.factories import UserFactory
@@ -350,22 +351,22 @@ def test_moderation_without_score_or_rationale_lists_both_errors(signed_in):
 def test_moderation_record_refuses_outside_scale_and_missing_rationale(demo_user):
     chair = demo_user(CHAIR)
 
-    with pytest.raises(ModerationRefused) as outside:
+    with pytest.raises(Refused) as outside:
         moderation_record(
             application=cav(), criterion=criterion("1a"), score=7, rationale="x", acting_user=chair
         )
-    with pytest.raises(ModerationRefused) as blank:
+    with pytest.raises(Refused) as blank:
         moderation_record(
             application=cav(), criterion=criterion("1a"), score=3, rationale=" ", acting_user=chair
         )
 
-    assert (str(outside.value.message), outside.value.field) == (
+    assert (str(outside.value.message), outside.value.errors) == (
         "Choose a moderated score from 0 to 5",
-        "score",
+        {"score": "Choose a moderated score from 0 to 5"},
     )
-    assert (str(blank.value.message), blank.value.field) == (
+    assert (str(blank.value.message), blank.value.errors) == (
         "Enter the rationale for the moderated score",
-        "rationale",
+        {"rationale": "Enter the rationale for the moderated score"},
     )
     assert Moderation.objects.count() == 0
 
@@ -373,7 +374,7 @@ def test_moderation_record_refuses_outside_scale_and_missing_rationale(demo_user
 def test_moderation_record_refuses_a_criterion_of_another_set(demo_user):
     other_set_criterion = criterion("1", code="2018-19")
 
-    with pytest.raises(ModerationRefused) as refused:
+    with pytest.raises(Refused) as refused:
         moderation_record(
             application=cav(),
             criterion=other_set_criterion,
@@ -389,7 +390,7 @@ def test_moderation_record_refuses_a_criterion_of_another_set(demo_user):
 def test_moderation_record_refuses_a_round_no_longer_in_review(demo_user):
     Round.objects.filter(code="2020-22").update(state=RoundState.DECIDED)
 
-    with pytest.raises(ModerationRefused) as refused:
+    with pytest.raises(Refused) as refused:
         moderation_record(
             application=cav(),
             criterion=criterion("1a"),

@@ -18,6 +18,7 @@ from criteria.domain import reviews as domain
 from criteria.enums import Recommendation, ReviewStatus
 from criteria.models import Assignment, Review, Score
 from pacesetter.models import User
+from pacesetter.transitions import Refused
 from schemes.enums import AttachmentKind
 from schemes.models import Application, Attachment
 
@@ -717,7 +718,7 @@ def test_submit_raced_by_a_double_click_is_one_submission(signed_in):
     submit_review(assignment)  # the first click, committed while the second was on its way
     before = review_state(assignment)
 
-    with pytest.raises(domain.ReviewLocked):
+    with pytest.raises(Refused, match="Your review has been submitted"):
         domain.review_submit(
             assignment=Assignment.objects.get(pk=assignment.pk),
             expected_version=data["version"],
@@ -748,7 +749,7 @@ def test_save_draft_through_the_domain_after_submit_is_refused(signed_in):
     review = submit_review(assignment)
     before = review_state(assignment)
 
-    with pytest.raises(domain.ReviewLocked):
+    with pytest.raises(Refused, match="Your review has been submitted"):
         domain.review_save(
             assignment=assignment,
             expected_version=review.version,
@@ -781,7 +782,7 @@ def test_review_save_of_a_criterion_from_another_set_is_refused():
     assignment = assign(REVIEWER1)
     other = criteria_of(assign(REVIEWER1, "PS-2018-HDD-001"))[0]
 
-    with pytest.raises(domain.ReviewRefused):
+    with pytest.raises(Refused):
         domain.review_save(
             assignment=assignment,
             expected_version=0,
@@ -799,7 +800,7 @@ def test_review_save_of_a_score_off_the_scale_is_refused(value):
     assignment = assign(REVIEWER1)
     first = criteria_of(assignment)[0]
 
-    with pytest.raises(domain.ReviewRefused):
+    with pytest.raises(Refused):
         domain.review_save(
             assignment=assignment,
             expected_version=0,
@@ -999,7 +1000,6 @@ def test_reopen_by_a_programme_manager_lets_the_reviewer_edit_again(
     review.refresh_from_db()
     assert (review.status, review.submitted_at) == (ReviewStatus.IN_PROGRESS, None)
     latest = review.history.order_by("-history_date").first()
-    assert latest.history_change_reason == "Score 2b does not match the justification."
     assert latest.history_user.email == MANAGER
     assert [message.to for message in mail.outbox] == [[REVIEWER1]]
     assert "Score 2b does not match the justification." in mail.outbox[0].body
@@ -1029,7 +1029,7 @@ def test_reopen_page_shows_the_review_and_a_reason_field(signed_in):
     [
         ("", "Enter the reason for reopening the review"),
         ("   ", "Enter the reason for reopening the review"),
-        ("x" * 101, "The reason must be 100 characters or fewer"),
+        ("x" * 5001, "The reason must be 5,000 characters or fewer"),
     ],
 )
 def test_reopen_without_a_good_reason_is_refused(signed_in, reason, message):

@@ -21,20 +21,16 @@ from django.utils.translation import gettext as _
 from criteria.conflicts import conflict_reason, conflicted_application_ids
 from criteria.enums import ReviewStatus
 from criteria.models import Assignment
-from pacesetter.enums import Role
+from pacesetter.audit import audit_record
+from pacesetter.enums import AuditAction, Role
 from pacesetter.models import User
 from pacesetter.permissions import can
+from pacesetter.transitions import Refused
 from schemes.domain.rounds import round_transition
 from schemes.enums import ApplicationStatus, RoundState
 from schemes.models import Application, Round
 
 ASSIGNABLE_ROUND_STATES = (RoundState.CLOSED, RoundState.IN_REVIEW)
-
-
-class AssignmentRefused(Exception):  # noqa: N818 - a domain outcome shown to the user
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def panel_reviewers():
@@ -101,7 +97,7 @@ def _check_round(round, acting_user):
     if not can(acting_user, "criteria.assign_reviewers", round):
         raise PermissionDenied
     if round.state not in ASSIGNABLE_ROUND_STATES:
-        raise AssignmentRefused(
+        raise Refused(
             _("Reviewers can be assigned only after the round has closed. It is %(state)s.")
             % {"state": round.get_state_display().lower()}
         )
@@ -135,29 +131,41 @@ def _mail_assigned(assignments):
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reviewer.email])
 
 
+def _audit_made(assignment, acting_user):
+    audit_record(
+        AuditAction.ASSIGNMENT_MADE,
+        actor=acting_user,
+        obj=assignment,
+        details={
+            "reviewer": assignment.reviewer.email,
+            "due_date": assignment.due_date.isoformat() if assignment.due_date else None,
+        },
+        application_pk=assignment.application_id,
+        round_pk=assignment.application.round_id,
+    )
+
+
 def assignment_create(*, application, reviewer, acting_user, due_date=None):
     """Assign one reviewer to one submitted application; email them once committed.
 
-    Refuses (AssignmentRefused, with the reason) a conflicted reviewer, someone who is not a
+    Refuses (Refused, with the reason) a conflicted reviewer, someone who is not a
     panel reviewer, an application that is not submitted, a round not yet closed, and a
     reviewer already assigned.
     """
     round = application.round
     _check_round(round, acting_user)
     if application.status != ApplicationStatus.SUBMITTED:
-        raise AssignmentRefused(_("Only submitted applications can be assigned for review."))
+        raise Refused(_("Only submitted applications can be assigned for review."))
     if reviewer.role != Role.REVIEWER or not reviewer.is_active:
-        raise AssignmentRefused(
-            _("%(name)s is not a panel reviewer.") % {"name": reviewer.full_name}
-        )
+        raise Refused(_("%(name)s is not a panel reviewer.") % {"name": reviewer.full_name})
     reason = conflict_reason(reviewer, application)
     if reason:
-        raise AssignmentRefused(
+        raise Refused(
             _("%(name)s cannot review %(reference)s: %(reason)s")
             % {"name": reviewer.full_name, "reference": application.reference, "reason": reason}
         )
     if Assignment.objects.filter(application=application, reviewer=reviewer).exists():
-        raise AssignmentRefused(
+        raise Refused(
             _("%(name)s is already assigned to %(reference)s.")
             % {"name": reviewer.full_name, "reference": application.reference}
         )
@@ -167,6 +175,7 @@ def assignment_create(*, application, reviewer, acting_user, due_date=None):
         )
         assignment._history_user = acting_user
         assignment.save()
+        _audit_made(assignment, acting_user)
         _start_review(round, acting_user)
         transaction.on_commit(lambda: _mail_assigned([assignment]))
     return assignment
@@ -187,7 +196,7 @@ def assignments_balance(*, round, per_application, acting_user, due_date=None):
     """
     _check_round(round, acting_user)
     if per_application < 1:
-        raise AssignmentRefused(_("Each application needs at least one reviewer."))
+        raise Refused(_("Each application needs at least one reviewer."))
     reviewers = list(panel_reviewers())
     conflicted = {
         reviewer.pk: set(conflicted_application_ids(reviewer).values_list("pk", flat=True))
@@ -219,6 +228,7 @@ def assignments_balance(*, round, per_application, acting_user, due_date=None):
                 )
                 assignment._history_user = acting_user
                 assignment.save()
+                _audit_made(assignment, acting_user)
                 assigned.add((application.pk, chosen.pk))
                 load[chosen.pk] += 1
                 result.created.append(assignment)
@@ -231,15 +241,23 @@ def assignments_balance(*, round, per_application, acting_user, due_date=None):
 
 
 def assignment_withdraw(*, assignment, reason, acting_user):
-    """Withdraw a reviewer's assignment (kept, with the reason, for the record)."""
+    """Withdraw a reviewer's assignment (kept, with the reason, for the record); audit it."""
     if not can(acting_user, "criteria.assign_reviewers", assignment.application.round):
         raise PermissionDenied
     if assignment.withdrawn_at:
-        raise AssignmentRefused(_("This assignment has already been withdrawn."))
-    assignment.withdrawn_at = timezone.now()
-    assignment.withdrawn_reason = reason
-    assignment._history_user = acting_user
-    assignment.save()
+        raise Refused(_("This assignment has already been withdrawn."))
+    with transaction.atomic():
+        assignment.withdrawn_at = timezone.now()
+        assignment.withdrawn_reason = reason
+        assignment._history_user = acting_user
+        assignment.save()
+        audit_record(
+            AuditAction.ASSIGNMENT_WITHDRAWN,
+            actor=acting_user,
+            obj=assignment,
+            reason=reason,
+            details={"reviewer": assignment.reviewer.email},
+        )
     return assignment
 
 

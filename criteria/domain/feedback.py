@@ -13,17 +13,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from pacesetter.enums import Role
+from pacesetter.audit import audit_record
+from pacesetter.enums import AuditAction, Role
 from pacesetter.models import User
 from pacesetter.permissions import can
+from pacesetter.transitions import Refused
 from schemes.domain.decisions import DECIDED, decide_round_if_complete, undecided_applications
 from schemes.models import Application, Round
-
-
-class FeedbackRefused(Exception):  # noqa: N818 - a domain outcome shown to the user
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def _mail_feedback(round_id):
@@ -81,8 +77,9 @@ def feedback_problems(round):
 def feedback_release(*, round, acting_user, now=None):
     """Release the round's feedback to applicants; email each applicant once committed.
 
-    Refused (FeedbackRefused, nothing changes) while any submitted application lacks a final
-    decision, and on a second release. Moves the round to decided if it is not already.
+    Refused (nothing changes) while any submitted application lacks a final decision, and
+    on a second release. Moves the round to decided if it is not already, and writes one
+    audit event for the release.
     """
     if not can(acting_user, "criteria.release_feedback", round):
         raise PermissionDenied
@@ -91,16 +88,17 @@ def feedback_release(*, round, acting_user, now=None):
         current = Round.objects.select_for_update().get(pk=round.pk)
         problem = feedback_problems(current)
         if problem:
-            raise FeedbackRefused(problem)
+            raise Refused(problem)
         # Claim the release: of two simultaneous requests only one matches.
         claimed = Round.objects.filter(pk=current.pk, feedback_released_at__isnull=True).update(
             feedback_released_at=now, feedback_released_by=acting_user
         )
         if not claimed:
-            raise FeedbackRefused(_("Feedback for this round has already been released."))
+            raise Refused(_("Feedback for this round has already been released."))
         decide_round_if_complete(current, acting_user)
         released = Round.objects.get(pk=current.pk)
         released._history_user = acting_user
         released.save()
+        audit_record(AuditAction.FEEDBACK_RELEASED, actor=acting_user, obj=released, at=now)
         transaction.on_commit(lambda: _mail_feedback(released.pk))
     return released

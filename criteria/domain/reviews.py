@@ -3,10 +3,10 @@
 Every save claims the review's version with a conditional UPDATE, as
 `schemes.domain.editing.editing()` does for applications: if someone saved after the page
 was drawn (another tab, a double click), nothing is written and the person is told. A review
-changes status only through `_transition`, which holds the table of allowed moves.
+changes status only through `_transition`, which passes its table of allowed moves to
+`pacesetter.transitions.transition`. Every refusal is a `Refused` carrying the message.
 """
 
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,51 +21,35 @@ from django.utils.translation import gettext_lazy
 
 from criteria.enums import ConflictKind, Recommendation, ReviewStatus
 from criteria.models import Assignment, ConflictOfInterest, Review, Score
+from pacesetter.audit import audit_record
+from pacesetter.enums import AuditAction
 from pacesetter.permissions import can
-
-logger = logging.getLogger(__name__)
+from pacesetter.transitions import Move, Refused, transition
 
 R = ReviewStatus
 
-# (from, to) -> the permission the acting user needs for the move, and what it is asked of.
+# (from, to) -> the permission the acting user needs for the move (asked of the review's
+# assignment for a submission), and the audit action it writes.
 TRANSITIONS = {
-    (R.IN_PROGRESS, R.SUBMITTED): ("criteria.score_application", "assignment"),
-    (R.SUBMITTED, R.IN_PROGRESS): ("criteria.reopen_review", "review"),
+    (R.IN_PROGRESS, R.SUBMITTED): Move(
+        "criteria.score_application",
+        AuditAction.REVIEW_SUBMITTED,
+        subject=lambda review: review.assignment,
+    ),
+    (R.SUBMITTED, R.IN_PROGRESS): Move("criteria.reopen_review", AuditAction.REVIEW_REOPENED),
 }
 
-# The review's history keeps a change reason of at most 100 characters (django-simple-history).
-REOPEN_REASON_MAX_LENGTH = 100
-
-
-class ReviewRefused(Exception):  # noqa: N818 - a domain outcome shown to the user
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-class StaleReview(ReviewRefused):
-    """Someone saved the review after this page was drawn."""
-
-    def __init__(self):
-        super().__init__(
-            gettext_lazy(
-                "Your review was saved somewhere else (perhaps in another tab) after you opened "
-                "this page. Nothing you entered here has been saved. Open the page again to see "
-                "the latest version, then make your changes."
-            )
-        )
-
-
-class ReviewLocked(ReviewRefused):
-    """The review is submitted, so it cannot change until a programme manager reopens it."""
-
-    def __init__(self):
-        super().__init__(
-            gettext_lazy(
-                "Your review has been submitted, so it cannot be changed. A programme manager "
-                "can reopen it if it needs to change."
-            )
-        )
+# Someone saved the review after this page was drawn.
+STALE_REVIEW = gettext_lazy(
+    "Your review was saved somewhere else (perhaps in another tab) after you opened "
+    "this page. Nothing you entered here has been saved. Open the page again to see "
+    "the latest version, then make your changes."
+)
+# The review is submitted, so it cannot change until a programme manager reopens it.
+REVIEW_LOCKED = gettext_lazy(
+    "Your review has been submitted, so it cannot be changed. A programme manager "
+    "can reopen it if it needs to change."
+)
 
 
 @dataclass(frozen=True)
@@ -116,19 +100,19 @@ def _check_content(assignment, scores, recommendation):
     scale = set(criteria_set.scale_points.values_list("value", flat=True))
     for criterion_id, (score, _justification) in scores.items():
         if criterion_id not in allowed:
-            raise ReviewRefused(_("That criterion is not one of this round's criteria."))
+            raise Refused(_("That criterion is not one of this round's criteria."))
         if score is not None and score not in scale:
-            raise ReviewRefused(_("Every score must be a point on the scale."))
+            raise Refused(_("Every score must be a point on the scale."))
     if recommendation and recommendation not in Recommendation.values:
-        raise ReviewRefused(_("Choose a recommendation from the list."))
+        raise Refused(_("Choose a recommendation from the list."))
 
 
 def _claim(assignment, expected_version):
     """Return the review of `assignment` claimed at `expected_version`, one version higher.
 
     Version 0 means the page was drawn before there was a review: a new, unsaved Review is
-    returned. Raises ReviewLocked if the review is submitted and StaleReview if another save
-    came first. Call inside a transaction.
+    returned. Raises Refused (REVIEW_LOCKED) if the review is submitted and Refused
+    (STALE_REVIEW) if another save came first. Call inside a transaction.
     """
     if expected_version == 0:
         current = Review.objects.filter(assignment=assignment).only("status").first()
@@ -144,8 +128,8 @@ def _claim(assignment, expected_version):
             )
         current = Review.objects.filter(assignment=assignment).only("status").first()
     if current is not None and current.status == R.SUBMITTED:
-        raise ReviewLocked
-    raise StaleReview
+        raise Refused(REVIEW_LOCKED)
+    raise Refused(STALE_REVIEW)
 
 
 def _store(review, acting_user):
@@ -157,7 +141,7 @@ def _store(review, acting_user):
         with transaction.atomic():  # a second first save (another tab) meets the constraint
             review.save()
     except IntegrityError:
-        raise StaleReview from None
+        raise Refused(STALE_REVIEW) from None
 
 
 def _write_scores(review, scores, acting_user):
@@ -180,8 +164,9 @@ def review_save(*, assignment, expected_version, acting_user, scores, recommenda
     """Save `acting_user`'s draft review of `assignment`, drawn at `expected_version`.
 
     `scores` maps a criterion's id to (score or None, justification); a draft may be partial.
-    Creates the review on its first save (version 0). Raises ReviewLocked once submitted,
-    StaleReview if another save came first and PermissionDenied for anyone but the assigned,
+    Creates the review on its first save (version 0). Raises Refused once submitted
+    (REVIEW_LOCKED) or if another save came first (STALE_REVIEW), and PermissionDenied for
+    anyone but the assigned,
     unconflicted reviewer; in each case nothing is written. Runs in a transaction.
     """
     with transaction.atomic():
@@ -205,12 +190,12 @@ def review_submit(
 ):
     """Save and submit `acting_user`'s review of `assignment`; from then on it is locked.
 
-    Raises ReviewRefused if anything is missing (see `submission_problems`), and what
+    Raises Refused if anything is missing (see `submission_problems`), and what
     `review_save` raises; in each case the review stays exactly as it was.
     """
     criteria = assignment.application.round.criteria_set.criteria.all()
     if submission_problems(criteria, scores, recommendation):
-        raise ReviewRefused(_("The review is not complete."))
+        raise Refused(_("The review is not complete."))
     with transaction.atomic():
         review = review_save(
             assignment=assignment,
@@ -229,81 +214,52 @@ def review_submit(
 
 
 def review_reopen(*, review, reason, acting_user):
-    """Reopen a submitted review so its reviewer can change it; the reason goes in its history.
+    """Reopen a submitted review so its reviewer can change it; the reason is audited whole.
 
-    Emails the reviewer, in their language, once the transaction commits. Raises
-    ReviewRefused for a missing or over-long reason or a review that is not submitted, and
-    PermissionDenied for anyone but a programme manager.
+    Emails the reviewer, in their language, once the transaction commits. Raises Refused
+    for a missing reason or a review that is not submitted, and PermissionDenied for anyone
+    but a programme manager.
     """
-    reason = " ".join(str(reason).split())
+    reason = str(reason).strip()
     if not reason:
-        raise ReviewRefused(_("Enter the reason for reopening the review"))
-    if len(reason) > REOPEN_REASON_MAX_LENGTH:
-        raise ReviewRefused(
-            _("The reason must be %(limit)s characters or fewer")
-            % {"limit": REOPEN_REASON_MAX_LENGTH}
-        )
-    reopened = _transition(
+        raise Refused(_("Enter the reason for reopening the review"))
+    return _transition(
         review,
         to=R.IN_PROGRESS,
         acting_user=acting_user,
-        note=reason,
+        reason=reason,
         changes={"submitted_at": None},
-        mail=_mail_reopened,
+        mail=lambda moved: _mail_reopened(moved, reason),
     )
-    logger.info(
-        "user %s reopened review %s of %s: %s",
-        acting_user.pk,
-        reopened.pk,
-        reopened.assignment.application.reference,
-        reason,
-    )
-    return reopened
 
 
-def _transition(review, *, to, acting_user, note="", changes=None, mail=None):
-    """Move `review` to status `to`, recording who, when and why in its history.
+def _refused_message(current, to):
+    if current.status == R.SUBMITTED:
+        return REVIEW_LOCKED
+    return _("This review is %(status)s, so it cannot be %(action)s.") % {
+        "status": current.get_status_display().lower(),
+        "action": _("reopened") if to == R.IN_PROGRESS else _("submitted"),
+    }
 
-    Raises ReviewRefused for a move the table does not allow (including one just made by a
+
+def _transition(review, *, to, acting_user, reason="", changes=None, mail=None):
+    """Move `review` to status `to`, recording who, when and why in one audit event.
+
+    Raises Refused for a move the table does not allow (including one just made by a
     double click) and PermissionDenied for a user who may not make it.
     """
-    with transaction.atomic():
-        current = Review.objects.select_related(
-            "assignment__application__round", "assignment__reviewer"
-        ).get(pk=review.pk)
-        move = TRANSITIONS.get((current.status, to))
-        if move is None:
-            if current.status == R.SUBMITTED:
-                raise ReviewLocked
-            raise ReviewRefused(
-                _("This review is %(status)s, so it cannot be %(action)s.")
-                % {
-                    "status": current.get_status_display().lower(),
-                    "action": _("reopened") if to == R.IN_PROGRESS else _("submitted"),
-                }
-            )
-        permission, subject = move
-        if not can(
-            acting_user, permission, current.assignment if subject == "assignment" else current
-        ):
-            raise PermissionDenied
-        claimed = Review.objects.filter(pk=current.pk, status=current.status).update(
-            status=to, version=F("version") + 1
-        )
-        if not claimed:
-            raise StaleReview
-        moved = Review.objects.select_related(
-            "assignment__application__round", "assignment__reviewer"
-        ).get(pk=current.pk)
-        for field, value in (changes or {}).items():
-            setattr(moved, field, value)
-        moved._history_user = acting_user
-        if note:
-            moved._change_reason = note[:REOPEN_REASON_MAX_LENGTH]
-        moved.save()
-        if mail:
-            transaction.on_commit(lambda: mail(moved, note))
-    return moved
+    return transition(
+        review,
+        to=to,
+        moves=TRANSITIONS,
+        acting_user=acting_user,
+        reason=reason,
+        changes=changes,
+        mail=mail,
+        refused_message=_refused_message,
+        changed_message=STALE_REVIEW,
+        select_related=("assignment__application__round", "assignment__reviewer"),
+    )
 
 
 def _mail_reopened(review, reason):
@@ -322,11 +278,11 @@ def conflict_declare(*, assignment, kind, note, acting_user):
     """Record the acting reviewer's conflict of interest on `assignment`'s application.
 
     Withdraws the assignment (kept, with the reason, for the record); from then on the
-    reviewer cannot open the application anywhere. Raises ReviewRefused if it is already
+    reviewer cannot open the application anywhere. Raises Refused if it is already
     withdrawn and PermissionDenied for anyone but the assigned, unconflicted reviewer.
     """
     if kind not in ConflictKind.values:
-        raise ReviewRefused(_("Choose the type of conflict"))
+        raise Refused(_("Choose the type of conflict"))
     if not can(acting_user, "criteria.declare_conflict", assignment):
         raise PermissionDenied
     with transaction.atomic():
@@ -335,7 +291,7 @@ def conflict_declare(*, assignment, kind, note, acting_user):
             withdrawn_at=now
         )
         if not claimed:
-            raise ReviewRefused(_("This assignment has already been withdrawn."))
+            raise Refused(_("This assignment has already been withdrawn."))
         conflict = ConflictOfInterest(
             reviewer=acting_user, application=assignment.application, kind=kind, note=note
         )
@@ -348,7 +304,11 @@ def conflict_declare(*, assignment, kind, note, acting_user):
         withdrawn._history_user = acting_user
         withdrawn._change_reason = _("Conflict of interest declared")
         withdrawn.save()
-    logger.info(
-        "user %s declared a %s conflict on %s", acting_user.pk, kind, assignment.application_id
-    )
+        audit_record(
+            AuditAction.CONFLICT_DECLARED,
+            actor=acting_user,
+            obj=conflict,
+            reason=note,
+            details={"kind": kind, "assignment": withdrawn.pk},
+        )
     return conflict

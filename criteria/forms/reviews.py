@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from criteria.domain.reviews import REOPEN_REASON_MAX_LENGTH, submission_problems
+from criteria.domain.reviews import submission_problems
 from criteria.enums import ConflictKind, Recommendation
 
 SAVE_DRAFT = "save_draft"
@@ -195,6 +195,11 @@ class ConflictForm(forms.Form):
         )
 
 
+# The audit event keeps a reopen reason whole, whatever its length; the form asks for a
+# reason, not a report.
+REOPEN_REASON_MAX_LENGTH = 5000
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Why does the review need to be reopened?"),
@@ -203,7 +208,7 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
             "required": _("Enter the reason for reopening the review"),
-            "max_length": _("The reason must be 100 characters or fewer"),
+            "max_length": _("The reason must be 5,000 characters or fewer"),
         },
     )
 

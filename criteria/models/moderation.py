@@ -49,3 +49,7 @@ class Moderation(models.Model):
 
     def __str__(self):
         return f"{self.application.reference} {self.criterion.label}: {self.score}"
+
+    def audit_scope(self):
+        """The timelines this record's audit events belong on: its application's and its round's."""
+        return self.application_id, self.application.round_id

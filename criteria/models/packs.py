@@ -52,6 +52,10 @@ class CommitteePaper(models.Model):
     def __str__(self):
         return f"{self.round}: {self.committee}"
 
+    def audit_scope(self):
+        """The timeline this record's audit events belong on: its round's."""
+        return None, self.round_id
+
 
 class PackJob(models.Model):
     """One request to generate a round's appraisal pack in the background, and its progress."""
@@ -89,3 +93,7 @@ class PackJob(models.Model):
 
     def __str__(self):
         return f"{self.round}: {self.get_status_display()} ({self.progress}%)"
+
+    def audit_scope(self):
+        """The timeline this record's audit events belong on: its round's."""
+        return None, self.round_id

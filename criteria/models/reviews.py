@@ -75,6 +75,10 @@ class Assignment(models.Model):
     def __str__(self):
         return f"{self.application.reference}: {self.reviewer}"
 
+    def audit_scope(self):
+        """The timelines this record's audit events belong on: its application's and its round's."""
+        return self.application_id, self.application.round_id
+
     @property
     def review_status(self):
         """Not started (no review yet), in progress or submitted."""
@@ -131,6 +135,10 @@ class ConflictOfInterest(models.Model):
     def __str__(self):
         return f"{self.reviewer}: {self.application or self.organisation}"
 
+    def audit_scope(self):
+        """The timelines this record's audit events belong on: its application's and its round's."""
+        return self.application_id, self.application.round_id
+
 
 class Review(models.Model):
     """One reviewer's review of one application: a score per criterion, a recommendation.
@@ -162,6 +170,10 @@ class Review(models.Model):
 
     def __str__(self):
         return str(self.assignment)
+
+    def audit_scope(self):
+        """The timelines this record's audit events belong on: its application's and its round's."""
+        return self.assignment.application_id, self.assignment.application.round_id
 
     @property
     def is_submitted(self):

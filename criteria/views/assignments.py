@@ -14,6 +14,7 @@ from criteria.models import Assignment
 from pacesetter.models import Organisation
 from pacesetter.paging import choice, paginate, search_term
 from pacesetter.permissions import can
+from pacesetter.transitions import Refused
 from schemes.models import Round
 
 # The sort orders of the list of applications; "needs" puts those with fewest reviewers first.
@@ -161,7 +162,7 @@ def assignments(request, code):
                     },
                 )
                 return redirect("criteria:assignments", code)
-        except domain.AssignmentRefused as refusal:
+        except Refused as refusal:
             (bulk if bulk.is_bound else single).add_error(None, refusal.message)
     context = overview_context(round, request.GET)
     context.update({"bulk": bulk, "single": single})

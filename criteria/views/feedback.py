@@ -11,7 +11,8 @@ from criteria.domain import feedback as feedback_domain
 from criteria.domain.aggregation import application_matrix
 from criteria.domain.anonymity import anonymous_order, reviewer_label
 from pacesetter.permissions import can
-from schemes.domain.decisions import RANKED
+from pacesetter.transitions import Refused
+from schemes.enums import RANKED_STATUSES
 from schemes.models import Application, Decision, Round
 
 
@@ -24,7 +25,7 @@ def release_feedback(request, code):
     if request.method == "POST":
         try:
             feedback_domain.feedback_release(round=round, acting_user=request.user)
-        except feedback_domain.FeedbackRefused as refused:
+        except Refused as refused:
             refusal = refused.message
         else:
             messages.success(
@@ -35,7 +36,7 @@ def release_feedback(request, code):
             return redirect("criteria:release_feedback", code)
         round.refresh_from_db()
     applications = (
-        Application.objects.filter(round=round, status__in=RANKED)
+        Application.objects.filter(round=round, status__in=RANKED_STATUSES)
         .select_related("organisation", "decision", "decision__decided_by")
         .order_by("reference")
     )

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from criteria.domain import aggregation
 from criteria.domain.moderation import (
     MODERATION_ROUND_STATES,
-    ModerationRefused,
     moderation_history,
     moderation_record,
 )
@@ -24,6 +23,7 @@ from criteria.forms.panel import ModerationForm
 from criteria.models import Criterion
 from criteria.rules import panel_applications
 from pacesetter.permissions import can
+from pacesetter.transitions import Refused
 from schemes.models import Round
 
 
@@ -106,8 +106,9 @@ def moderate(request, reference, label):
                 rationale=form.cleaned_data["rationale"],
                 acting_user=request.user,
             )
-        except ModerationRefused as refusal:
-            form.add_error(refusal.field, refusal.message)
+        except Refused as refusal:
+            field = next(iter(refusal.errors), None)
+            form.add_error(field, refusal.message)
         else:
             messages.success(
                 request,

@@ -21,8 +21,11 @@ from criteria.domain import reviews as domain
 from criteria.enums import ReviewStatus
 from criteria.forms.reviews import ConflictForm, ReopenForm, ReviewForm
 from criteria.models import Assignment, Review
+from pacesetter.enums import AuditAction
+from pacesetter.models import AuditEvent
 from pacesetter.permissions import can
 from pacesetter.rules import is_reviewer
+from pacesetter.transitions import Refused
 from schemes.domain.attachments import download_name
 from schemes.domain.document import application_document, document_queryset
 
@@ -186,7 +189,9 @@ def score(request, assignment_id):
             initial[f"score_{saved.criterion_id}"] = saved.score
             initial[f"justification_{saved.criterion_id}"] = saved.justification
         context["reopened"] = (
-            review.history.exclude(history_change_reason=None).order_by("-history_date").first()
+            AuditEvent.objects.filter(action=AuditAction.REVIEW_REOPENED, object_id=str(review.pk))
+            .order_by("-at", "-pk")
+            .first()
         )
     form = ReviewForm(
         request.POST if request.method == "POST" else None,
@@ -222,10 +227,10 @@ def score(request, assignment_id):
                     )
                     % {"reference": reference},
                 )
-        except domain.ReviewLocked as refusal:  # submitted meanwhile, e.g. by a double click
-            messages.info(request, refusal.message)
-            return redirect("criteria:score", assignment.pk)
-        except domain.ReviewRefused as refusal:
+        except Refused as refusal:
+            if refusal.message == domain.REVIEW_LOCKED:  # submitted meanwhile: a double click
+                messages.info(request, refusal.message)
+                return redirect("criteria:score", assignment.pk)
             form.add_error(None, refusal.message)
         else:
             return redirect("criteria:score", assignment.pk)
@@ -270,7 +275,7 @@ def declare_conflict(request, assignment_id):
                 note=form.cleaned_data["note"],
                 acting_user=request.user,
             )
-        except domain.ReviewRefused as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(
@@ -328,7 +333,7 @@ def reopen_review(request, review_id):
             domain.review_reopen(
                 review=review, reason=form.cleaned_data["reason"], acting_user=request.user
             )
-        except domain.ReviewRefused as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(

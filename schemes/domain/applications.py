@@ -10,83 +10,75 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.audit import audit_record
+from pacesetter.enums import AuditAction
 from pacesetter.models import User
 from pacesetter.permissions import can
+from pacesetter.transitions import Move, Refused, transition
 from schemes.domain.editing import editing
 from schemes.enums import ApplicationStatus, QuestionKind
-from schemes.models import Application, ApplicationEvent, DeadlineExtension
+from schemes.models import Application, DeadlineExtension
 
 S = ApplicationStatus
 
-# (from, to) -> the permission the acting user needs for that move.
+# (from, to) -> the permission the acting user needs for that move and the audit action.
 TRANSITIONS = {
-    (S.DRAFT, S.SUBMITTED): "schemes.edit_application",
-    (S.CLARIFICATION, S.SUBMITTED): "schemes.edit_application",
-    (S.SUBMITTED, S.CLARIFICATION): "schemes.return_application",
-    (S.DRAFT, S.WITHDRAWN): "schemes.withdraw_application",
-    (S.SUBMITTED, S.WITHDRAWN): "schemes.withdraw_application",
-    (S.CLARIFICATION, S.WITHDRAWN): "schemes.withdraw_application",
-    (S.SUBMITTED, S.APPROVED): "schemes.decide_application",
-    (S.SUBMITTED, S.DECLINED): "schemes.decide_application",
-    (S.SUBMITTED, S.DEFERRED): "schemes.decide_application",
-    (S.DEFERRED, S.APPROVED): "schemes.decide_application",
-    (S.DEFERRED, S.DECLINED): "schemes.decide_application",
+    (S.DRAFT, S.SUBMITTED): Move("schemes.edit_application", AuditAction.APPLICATION_SUBMITTED),
+    (S.CLARIFICATION, S.SUBMITTED): Move(
+        "schemes.edit_application", AuditAction.APPLICATION_RESUBMITTED
+    ),
+    (S.SUBMITTED, S.CLARIFICATION): Move(
+        "schemes.return_application", AuditAction.APPLICATION_RETURNED
+    ),
+    (S.DRAFT, S.WITHDRAWN): Move("schemes.withdraw_application", AuditAction.APPLICATION_WITHDRAWN),
+    (S.SUBMITTED, S.WITHDRAWN): Move(
+        "schemes.withdraw_application", AuditAction.APPLICATION_WITHDRAWN
+    ),
+    (S.CLARIFICATION, S.WITHDRAWN): Move(
+        "schemes.withdraw_application", AuditAction.APPLICATION_WITHDRAWN
+    ),
+    (S.SUBMITTED, S.APPROVED): Move("schemes.decide_application", AuditAction.APPLICATION_APPROVED),
+    (S.SUBMITTED, S.DECLINED): Move("schemes.decide_application", AuditAction.APPLICATION_DECLINED),
+    (S.SUBMITTED, S.DEFERRED): Move("schemes.decide_application", AuditAction.APPLICATION_DEFERRED),
+    (S.DEFERRED, S.APPROVED): Move("schemes.decide_application", AuditAction.APPLICATION_APPROVED),
+    (S.DEFERRED, S.DECLINED): Move("schemes.decide_application", AuditAction.APPLICATION_DECLINED),
 }
 
 
-class TransitionRefused(Exception):  # noqa: N818 - a domain outcome shown to the user
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+def _refused_message(current, to):
+    return _("This application is %(status)s, so it cannot be %(action)s.") % {
+        "status": current.get_status_display().lower(),
+        "action": S(to).label.lower(),
+    }
 
 
-def transition_application(application, *, to, acting_user, note="", changes=None, mail=None):
-    """Move `application` to status `to`, recording who, when and why.
+def transition_application(
+    application, *, to, acting_user, note="", changes=None, details=None, mail=None
+):
+    """Move `application` to status `to`, recording who, when and why in one audit event.
 
-    `changes` are further fields to set in the same save (e.g. submitted_at). `mail` is a
-    function called once the transaction commits. Raises TransitionRefused for a move the
-    table does not allow (including a repeat of a move just made) and PermissionDenied for a
-    user who may not make it; either way nothing changes.
+    `changes` are further fields to set in the same save (e.g. submitted_at); `details` go
+    in the audit event. `mail` is a function called once the transaction commits. Raises
+    Refused for a move the table does not allow (including a repeat of a move just made)
+    and PermissionDenied for a user who may not make it; either way nothing changes.
     """
-    note = str(note)
-    with transaction.atomic():
-        current = Application.objects.get(pk=application.pk)
-        permission = TRANSITIONS.get((current.status, to))
-        if permission is None:
-            raise TransitionRefused(
-                _("This application is %(status)s, so it cannot be %(action)s.")
-                % {"status": current.get_status_display().lower(), "action": S(to).label.lower()}
-            )
-        if not can(acting_user, permission, current):
-            raise PermissionDenied
-        # Claim the move: of two simultaneous requests (a double click) only one matches.
-        claimed = Application.objects.filter(pk=current.pk, status=current.status).update(
-            status=to, version=F("version") + 1
-        )
-        if not claimed:
-            raise TransitionRefused(_("This application changed while you were working on it."))
-        moved = Application.objects.get(pk=current.pk)
-        for field, value in (changes or {}).items():
-            setattr(moved, field, value)
-        moved._history_user = acting_user
-        moved._change_reason = note[:100]
-        moved.save()
-        ApplicationEvent.objects.create(
-            application=moved,
-            actor=acting_user,
-            from_status=current.status,
-            to_status=to,
-            note=note,
-        )
-        if mail:
-            transaction.on_commit(lambda: mail(moved))
-    return moved
+    return transition(
+        application,
+        to=to,
+        moves=TRANSITIONS,
+        acting_user=acting_user,
+        reason=str(note),
+        changes=changes,
+        details=details,
+        mail=mail,
+        refused_message=_refused_message,
+        changed_message=_("This application changed while you were working on it."),
+    )
 
 
 def next_reference(round, organisation):
@@ -115,10 +107,16 @@ def application_start(*, round, title, acting_user):
                 )
                 application._history_user = acting_user
                 application.save()
+                audit_record(
+                    AuditAction.APPLICATION_STARTED,
+                    actor=acting_user,
+                    obj=application,
+                    to_state=application.status,
+                )
                 return application
         except IntegrityError:  # someone took that reference a moment ago: take the next
             continue
-    raise TransitionRefused(_("The portal is busy. Try again in a moment."))
+    raise Refused(_("The portal is busy. Try again in a moment."))
 
 
 @dataclass(frozen=True)
@@ -174,18 +172,18 @@ def _mail_organisation(application, subject, template):
 def application_submit(application, *, acting_user, now=None):
     """Submit (or resubmit) a complete application before its deadline; email a receipt.
 
-    Raises TransitionRefused with the reason if it is incomplete or late.
+    Raises Refused with the reason if it is incomplete or late.
     """
     now = now or timezone.now()
     application = Application.objects.select_related("round", "organisation").get(pk=application.pk)
     if application.status == S.DRAFT and not application.round.accepts_submissions_from(
         application.organisation, at=now
     ):
-        raise TransitionRefused(
+        raise Refused(
             _("The deadline for this round has passed, so the application cannot be submitted.")
         )
     if submission_problems(application):
-        raise TransitionRefused(_("The application is not complete."))
+        raise Refused(_("The application is not complete."))
     return transition_application(
         application,
         to=S.SUBMITTED,
@@ -228,12 +226,14 @@ def application_withdraw(application, *, reason, acting_user):
 
 
 def application_confirm_declaration(application, *, expected_version, acting_user):
-    """Record that the acting applicant confirmed the round's declaration."""
-    with editing(
-        application, expected_version=expected_version, acting_user=acting_user, declaring=True
-    ) as fresh:
-        fresh.declaration_confirmed_by = acting_user
-        fresh.declaration_confirmed_at = timezone.now()
+    """Record that the acting applicant confirmed the round's declaration; audit it."""
+    with transaction.atomic():
+        with editing(
+            application, expected_version=expected_version, acting_user=acting_user, declaring=True
+        ) as fresh:
+            fresh.declaration_confirmed_by = acting_user
+            fresh.declaration_confirmed_at = timezone.now()
+        audit_record(AuditAction.APPLICATION_DECLARED, actor=acting_user, obj=fresh)
     return fresh
 
 
@@ -241,11 +241,19 @@ def extension_grant(*, round, organisation, until, reason, acting_user):
     """Give an organisation until `until` to submit in `round` (replacing any earlier one)."""
     if not can(acting_user, "schemes.grant_extension", round):
         raise PermissionDenied
-    extension, _created = DeadlineExtension.objects.update_or_create(
-        round=round,
-        organisation=organisation,
-        defaults={"until": until, "reason": reason, "granted_by": acting_user},
-    )
+    with transaction.atomic():
+        extension, _created = DeadlineExtension.objects.update_or_create(
+            round=round,
+            organisation=organisation,
+            defaults={"until": until, "reason": reason, "granted_by": acting_user},
+        )
+        audit_record(
+            AuditAction.EXTENSION_GRANTED,
+            actor=acting_user,
+            obj=extension,
+            reason=reason,
+            details={"organisation": organisation.code, "until": until.isoformat()},
+        )
     return extension
 
 
@@ -253,7 +261,6 @@ __all__ = [
     "QuestionKind",
     "TRANSITIONS",
     "Problem",
-    "TransitionRefused",
     "application_confirm_declaration",
     "application_return_for_clarification",
     "application_start",

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from pacesetter.money import format_pounds
 from pacesetter.permissions import can
-from schemes.domain.applications import TransitionRefused, transition_application
+from pacesetter.transitions import Refused
+from schemes.domain.applications import transition_application
 from schemes.domain.rounds import round_transition
 from schemes.enums import ApplicationStatus, DecisionOutcome, RoundState
 from schemes.models import Application, Decision, Round
@@ -42,15 +43,6 @@ AMOUNT_PRECISION = gettext_lazy(
     "Enter the approved amount with no more than 2 decimal places, like 488000.00"
 )
 AMOUNT_NOT_POSITIVE = gettext_lazy("The approved amount must be more than £0.00")
-
-
-class DecisionRefused(Exception):  # noqa: N818 - a domain outcome shown to the user
-    """The decision cannot be recorded; `errors` maps a field name to its message."""
-
-    def __init__(self, message, errors=None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
 
 
 def as_amount(value):
@@ -171,7 +163,9 @@ def decision_record(
     Writes the Decision and moves the application's status in one transaction, with
     `acting_user` in the history. Once every submitted application of the round is approved
     or declined the round moves to decided. Raises PermissionDenied for a user who may not
-    decide, and DecisionRefused (with `errors` by field for bad input) when nothing changes.
+    decide, and Refused (with `errors` by field for bad input) when nothing changes. The
+    application's move is the decision's one audit event: its reason says what was decided
+    and its details hold the amount, conditions and reasons.
     """
     if not can(acting_user, "schemes.decide_application", application):
         raise PermissionDenied
@@ -186,7 +180,7 @@ def decision_record(
         )
         refusal = decision_refusal(current)
         if refusal:
-            raise DecisionRefused(refusal)
+            raise Refused(refusal)
         problems = decision_problems(
             current,
             outcome=outcome,
@@ -195,19 +189,22 @@ def decision_record(
             decided_on=decided_on,
         )
         if problems:
-            raise DecisionRefused(_("The decision has not been recorded."), errors=problems)
+            raise Refused(_("The decision has not been recorded."), errors=problems)
         approved = outcome == DecisionOutcome.APPROVED
         amount = as_amount(approved_amount) if approved else None
         _start_review(current.round, acting_user)
-        try:
-            transition_application(
-                current,
-                to=outcome,
-                acting_user=acting_user,
-                note=_event_note(outcome, amount, conditions, reasons),
-            )
-        except TransitionRefused as refused:
-            raise DecisionRefused(refused.message) from refused
+        transition_application(
+            current,
+            to=outcome,
+            acting_user=acting_user,
+            note=_event_note(outcome, amount, conditions, reasons),
+            details={
+                "approved_amount": str(amount) if amount is not None else None,
+                "conditions": conditions if approved else "",
+                "reasons": "" if approved else reasons,
+                "decided_on": decided_on.isoformat(),
+            },
+        )
         decision = Decision.objects.filter(application=current).first() or Decision(
             application=current
         )
@@ -227,7 +224,6 @@ def decision_record(
 __all__ = [
     "AWAITING_DECISION",
     "DECIDED",
-    "DecisionRefused",
     "RANKED",
     "decision_problems",
     "decision_refusal",

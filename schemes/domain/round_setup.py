@@ -2,20 +2,23 @@
 
 Opening and closing are moves of state and belong to `schemes.domain.rounds.round_transition`.
 Every function here checks the acting user's permission, runs in one transaction, refuses
-with `RoundSetupRefused` (changing nothing) and records the acting user in the round's history.
+with `Refused` (changing nothing, its `errors` by round field, None for the round as a whole),
+records the acting user in the round's history and writes one audit event.
 The rules a round's details must keep are in one place, `round_problems`, which forms call
 to put each message next to its field and these functions call again before writing.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.audit import audit_record
+from pacesetter.enums import AuditAction
 from pacesetter.money import format_pounds
 from pacesetter.permissions import can
-from schemes.domain.rounds import ROUND_TRANSITIONS, RoundTransitionRefused, round_transition
+from pacesetter.transitions import Refused
+from schemes.domain.rounds import ROUND_TRANSITIONS, round_transition
 from schemes.enums import RoundState
 from schemes.models import IndicativeShare, Round
 
@@ -30,20 +33,20 @@ DRAFT_ONLY_FIELDS = {
 }
 
 
-class RoundSetupRefused(Exception):  # noqa: N818 - a domain outcome shown to the user
-    """A change the rules do not allow; `problems` maps a round field (or None) to a message."""
+def refusal(problems):
+    """A `Refused` for a change the rules do not allow.
 
-    def __init__(self, problems):
-        if not isinstance(problems, dict):
-            problems = {None: problems}
-        self.problems = problems
-        self.message = next(iter(problems.values()))
-        super().__init__(self.message)
+    `problems` is a message, or maps a round field (None for the round as a whole) to one; the
+    refusal's `errors` always map, and its message is the first problem.
+    """
+    if not isinstance(problems, dict):
+        problems = {None: problems}
+    return Refused(next(iter(problems.values())), errors=problems)
 
 
 def shares_total(round):
-    """The sum of a round's indicative shares (0 when it has none)."""
-    return round.indicative_shares.aggregate(total=Sum("amount"))["total"] or 0
+    """The sum of a round's indicative shares, £0.00 when it has none (`Round.shares_total`)."""
+    return round.shares_total()
 
 
 def state_problem(round):
@@ -122,7 +125,7 @@ def save_round(round, acting_user, reason=""):
         with transaction.atomic():
             round.save()
     except IntegrityError as error:
-        raise RoundSetupRefused(
+        raise refusal(
             _("Another round with this code or name was saved while you were working")
         ) from error
 
@@ -142,8 +145,12 @@ def round_create(
     max_duration_months=None,
     envelope_total=None,
     declaration=None,
+    copied_from=None,
 ):
-    """Create a draft round; refuse with every problem if its details break a rule."""
+    """Create a draft round; refuse with every problem if its details break a rule.
+
+    `copied_from` is the round it copies, if any, named in the audit event.
+    """
     refuse_unless_manager(acting_user)
     details = {
         "code": code,
@@ -162,10 +169,17 @@ def round_create(
     with transaction.atomic():
         problems = round_problems(**details)
         if problems:
-            raise RoundSetupRefused(problems)
+            raise refusal(problems)
         round = Round(state=RoundState.DRAFT, **details)
         save_round(round, acting_user, _("Round created"))
         round.frameworks.set(frameworks)
+        audit_record(
+            AuditAction.ROUND_CREATED,
+            actor=acting_user,
+            obj=round,
+            to_state=round.state,
+            details={"copied_from": copied_from.code} if copied_from is not None else None,
+        )
     return round
 
 
@@ -241,6 +255,7 @@ def round_copy(*, source, acting_user, code, name, opens_at, closes_at):
             max_duration_months=source.max_duration_months,
             envelope_total=source.envelope_total,
             declaration=source.declaration,
+            copied_from=source,
         )
         IndicativeShare.objects.bulk_create(
             IndicativeShare(round=round, organisation_id=share.organisation_id, amount=share.amount)
@@ -288,14 +303,24 @@ def round_update(
         current = Round.objects.select_for_update().get(pk=round.pk)
         refused = state_problem(current)
         if refused:
-            raise RoundSetupRefused(refused)
+            raise refusal(refused)
         problems = round_problems(round=current, **details)
         if problems:
-            raise RoundSetupRefused(problems)
+            raise refusal(problems)
+        changed = [field for field, value in details.items() if getattr(current, field) != value]
         for field, value in details.items():
             setattr(current, field, value)
         save_round(current, acting_user, _("Round details changed"))
+        frameworks_before = set(current.frameworks.values_list("pk", flat=True))
         current.frameworks.set(frameworks)
+        if set(current.frameworks.values_list("pk", flat=True)) != frameworks_before:
+            changed.append("frameworks")
+        audit_record(
+            AuditAction.ROUND_CHANGED,
+            actor=acting_user,
+            obj=current,
+            details={"changed": changed},
+        )
     return current
 
 
@@ -311,10 +336,10 @@ def round_set_shares(*, round, acting_user, amounts):
         current = Round.objects.select_for_update().get(pk=round.pk)
         refused = state_problem(current)
         if refused:
-            raise RoundSetupRefused(refused)
+            raise refusal(refused)
         problem = shares_problem(envelope_total=current.envelope_total, total=sum(amounts.values()))
         if problem:
-            raise RoundSetupRefused(problem)
+            raise refusal(problem)
         current.indicative_shares.all().delete()
         IndicativeShare.objects.bulk_create(
             IndicativeShare(round=current, organisation=org, amount=amount)
@@ -322,6 +347,18 @@ def round_set_shares(*, round, acting_user, amounts):
         )
         # The shares have no history of their own; the round's records who changed them.
         save_round(current, acting_user, _("Indicative shares changed"))
+        audit_record(
+            AuditAction.ROUND_CHANGED,
+            actor=acting_user,
+            obj=current,
+            reason=_("Indicative shares changed"),
+            details={
+                "shares": {
+                    org.code: str(amount)
+                    for org, amount in sorted(amounts.items(), key=lambda item: item[0].code)
+                }
+            },
+        )
     return current
 
 
@@ -346,7 +383,7 @@ def round_open(round, *, acting_user, now=None):
     """Open a round through `round_transition`, unless its closing time has already passed."""
     now = now or timezone.now()
     if round.state == RoundState.DRAFT and round.closes_at <= now:
-        raise RoundTransitionRefused(move_problem(round, RoundState.OPEN, now))
+        raise Refused(move_problem(round, RoundState.OPEN, now))
     return round_transition(round, to=RoundState.OPEN, acting_user=acting_user, now=now)
 
 
@@ -357,7 +394,6 @@ def round_close(round, *, acting_user, now=None):
 
 __all__ = [
     "EDITABLE_STATES",
-    "RoundSetupRefused",
     "copy_suggestion",
     "move_problem",
     "round_close",

@@ -1,64 +1,59 @@
 """A round's life: draft -> open -> closed -> in review -> decided -> archived.
 
 Every change of state goes through `round_transition`, which holds the table of allowed
-moves, runs in a transaction and writes the audit row.
+moves and passes it to `pacesetter.transitions.transition` (one transaction, one audit event).
 """
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.permissions import can
+from pacesetter.enums import AuditAction
+from pacesetter.transitions import Move, transition
 from schemes.enums import RoundState
-from schemes.models import Round, RoundEvent
+from schemes.models import Round
 
 R = RoundState
 
-# (from, to): the moves a programme manager may make.
+# (from, to) -> the move a programme manager may make, and the audit action it writes.
 ROUND_TRANSITIONS = {
-    (R.DRAFT, R.OPEN),
-    (R.OPEN, R.CLOSED),
-    (R.CLOSED, R.IN_REVIEW),
-    (R.IN_REVIEW, R.DECIDED),
-    (R.DECIDED, R.ARCHIVED),
+    (R.DRAFT, R.OPEN): Move("schemes.manage_round", AuditAction.ROUND_OPENED),
+    (R.OPEN, R.CLOSED): Move("schemes.manage_round", AuditAction.ROUND_CLOSED),
+    (R.CLOSED, R.IN_REVIEW): Move("schemes.manage_round", AuditAction.ROUND_REVIEW_STARTED),
+    (R.IN_REVIEW, R.DECIDED): Move("schemes.manage_round", AuditAction.ROUND_DECIDED),
+    (R.DECIDED, R.ARCHIVED): Move("schemes.manage_round", AuditAction.ROUND_ARCHIVED),
 }
 
 
-class RoundTransitionRefused(Exception):  # noqa: N818 - a domain outcome shown to the user
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+def _refused_message(current, to):
+    return _("The round is %(state)s, so it cannot be moved to %(to)s.") % {
+        "state": current.get_state_display().lower(),
+        "to": R(to).label.lower(),
+    }
 
 
 def round_transition(round, *, to, acting_user, note="", now=None):
-    """Move `round` to state `to`, recording who, when and why.
+    """Move `round` to state `to`, recording who, when and why in one audit event.
 
-    Closing a round before its closing time brings the closing time forward to now, so the
-    deadline and the state agree. Raises RoundTransitionRefused for a move the table does not
-    allow and PermissionDenied for a user who may not manage rounds; nothing changes then.
+    Closing a round before its closing time brings the closing time forward to now, and
+    opening it before its opening time brings that forward, so the times and the state
+    agree. Raises Refused for a move the table does not allow and PermissionDenied for a
+    user who may not manage rounds; nothing changes then.
     """
-    if not can(acting_user, "schemes.manage_round", round):
-        raise PermissionDenied
     now = now or timezone.now()
-    with transaction.atomic():
-        current = Round.objects.select_for_update().get(pk=round.pk)
-        if (current.state, to) not in ROUND_TRANSITIONS:
-            raise RoundTransitionRefused(
-                _("The round is %(state)s, so it cannot be moved to %(to)s.")
-                % {"state": current.get_state_display().lower(), "to": R(to).label.lower()}
-            )
-        claimed = Round.objects.filter(pk=current.pk, state=current.state).update(state=to)
-        if not claimed:
-            raise RoundTransitionRefused(_("The round changed while you were working on it."))
-        moved = Round.objects.get(pk=current.pk)
-        if to == R.CLOSED and moved.closes_at > now:
-            moved.closes_at = now
-        if to == R.OPEN and moved.opens_at > now:
-            moved.opens_at = now
-        moved._history_user = acting_user
-        moved.save()
-        RoundEvent.objects.create(
-            round=moved, actor=acting_user, from_state=current.state, to_state=to, note=str(note)
-        )
-    return moved
+    times = Round.objects.values("opens_at", "closes_at").get(pk=round.pk)
+    changes = {}
+    if to == R.CLOSED and times["closes_at"] > now:
+        changes["closes_at"] = now
+    if to == R.OPEN and times["opens_at"] > now:
+        changes["opens_at"] = now
+    return transition(
+        round,
+        to=to,
+        moves=ROUND_TRANSITIONS,
+        acting_user=acting_user,
+        state_field="state",
+        reason=str(note),
+        changes=changes,
+        refused_message=_refused_message,
+        changed_message=_("The round changed while you were working on it."),
+    )

@@ -9,12 +9,11 @@ from schemes.models.rounds import (
     StrategicComponent,
     StrategicFramework,
 )
-from schemes.models.workflow import ApplicationEvent, Attachment, DeadlineExtension, RoundEvent
+from schemes.models.workflow import Attachment, DeadlineExtension
 
 __all__ = [
     "Answer",
     "Application",
-    "ApplicationEvent",
     "Attachment",
     "DeadlineExtension",
     "Decision",
@@ -24,7 +23,6 @@ __all__ = [
     "Question",
     "QuestionSet",
     "Round",
-    "RoundEvent",
     "Section",
     "StrategicComponent",
     "StrategicFramework",

@@ -65,3 +65,7 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.application.reference}: {self.get_outcome_display()}"
+
+    def audit_scope(self):
+        """The timelines this record's audit events belong on: its application's and its round's."""
+        return self.application_id, self.application.round_id

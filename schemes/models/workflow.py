@@ -8,39 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from schemes.enums import ApplicationStatus, AttachmentKind, RoundState
-
-
-class ApplicationEvent(models.Model):
-    """One state change of an application: who moved it, from what, to what, when, and why.
-
-    Written only by `schemes.domain.applications.transition_application`.
-    """
-
-    application = models.ForeignKey(
-        "schemes.Application",
-        on_delete=models.CASCADE,
-        related_name="events",
-        verbose_name=_("application"),
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    from_status = models.CharField(_("from"), max_length=20, choices=ApplicationStatus.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=ApplicationStatus.choices)
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["application", "at", "pk"]
-        verbose_name = _("application event")
-        verbose_name_plural = _("application events")
-
-    def __str__(self):
-        return f"{self.application.reference}: {self.from_status} → {self.to_status}"
+from schemes.enums import AttachmentKind
 
 
 class DeadlineExtension(models.Model):
@@ -78,6 +46,10 @@ class DeadlineExtension(models.Model):
 
     def __str__(self):
         return f"{self.round}: {self.organisation} until {self.until:%Y-%m-%d %H:%M}"
+
+    def audit_scope(self):
+        """The timeline this record's audit events belong on: its round's."""
+        return None, self.round_id
 
 
 def attachment_path(instance, filename):
@@ -120,26 +92,3 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
-
-
-class RoundEvent(models.Model):
-    """One state change of a round. Written only by `schemes.domain.rounds.round_transition`."""
-
-    round = models.ForeignKey(
-        "schemes.Round", on_delete=models.CASCADE, related_name="events", verbose_name=_("round")
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    from_state = models.CharField(_("from"), max_length=20, choices=RoundState.choices)
-    to_state = models.CharField(_("to"), max_length=20, choices=RoundState.choices)
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["round", "at", "pk"]
-        verbose_name = _("round event")
-        verbose_name_plural = _("round events")
-
-    def __str__(self):
-        return f"{self.round}: {self.from_state} → {self.to_state}"

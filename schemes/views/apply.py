@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.permissions import can
+from pacesetter.transitions import Refused
 from schemes.domain import applications as workflow
 from schemes.domain.document import (
     application_document,
@@ -239,7 +240,7 @@ def submit(request, reference):
     application = get_editable_application(request, reference)
     try:
         workflow.application_submit(application, acting_user=request.user)
-    except workflow.TransitionRefused as refusal:
+    except Refused as refusal:
         context = check_answers_context(application)
         context["refusal"] = refusal.message
         return render(request, "schemes/application/check_answers.html", context)
@@ -272,7 +273,7 @@ def reasoned_transition(request, reference, *, permission, move, text):
     if request.method == "POST" and form.is_valid():
         try:
             move(application, form.cleaned_data["reason"], request.user)
-        except workflow.TransitionRefused as refused:
+        except Refused as refused:
             refusal = refused.message
         else:
             messages.success(request, text["done"])

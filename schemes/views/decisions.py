@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from pacesetter.permissions import can
+from pacesetter.transitions import Refused
 from schemes.domain import decisions as domain
 from schemes.enums import DecisionOutcome
 from schemes.forms.decisions import DecisionForm
@@ -60,7 +61,7 @@ def decide(request, reference):
             domain.decision_record(
                 application=application, acting_user=request.user, **form.decision_values()
             )
-        except domain.DecisionRefused as refused:
+        except Refused as refused:
             for name, message in refused.errors.items():
                 form.add_error(name if name in form.fields else None, message)
             if not refused.errors:

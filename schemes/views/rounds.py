@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from pacesetter.enums import OrganisationKind
 from pacesetter.models import Organisation
 from pacesetter.permissions import can
+from pacesetter.transitions import Refused
 from schemes.domain import round_setup
-from schemes.domain.rounds import RoundTransitionRefused
 from schemes.enums import RoundState
 from schemes.forms.rounds import RoundCopyForm, RoundForm, RoundSharesForm, times_initial
 from schemes.models import Round
@@ -52,8 +52,8 @@ def round_create(request):
         details = form.round_details()
         try:
             round = round_setup.round_create(acting_user=request.user, **details)
-        except round_setup.RoundSetupRefused as refusal:
-            form.add_problems(refusal.problems)
+        except Refused as refusal:
+            form.add_problems(refusal.errors)
         else:
             messages.success(
                 request,
@@ -81,8 +81,8 @@ def round_copy(request, code):
         details = form.round_details()
         try:
             round = round_setup.round_copy(source=source, acting_user=request.user, **details)
-        except round_setup.RoundSetupRefused as refusal:
-            form.add_problems(refusal.problems)
+        except Refused as refusal:
+            form.add_problems(refusal.errors)
         else:
             messages.success(
                 request,
@@ -107,8 +107,8 @@ def round_edit(request, code):
             round = round_setup.round_update(
                 round=round, acting_user=request.user, **form.round_details()
             )
-        except round_setup.RoundSetupRefused as refusal:
-            form.add_problems(refusal.problems)
+        except Refused as refusal:
+            form.add_problems(refusal.errors)
         else:
             messages.success(request, _("The round's details have been saved."))
             return redirect(round.get_absolute_url())
@@ -133,7 +133,7 @@ def round_shares(request, code):
             round_setup.round_set_shares(
                 round=round, acting_user=request.user, amounts=form.amounts()
             )
-        except round_setup.RoundSetupRefused as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _("The indicative shares have been saved."))
@@ -148,7 +148,7 @@ def round_move(request, code, *, to, move, template):
     if request.method == "POST":
         try:
             round = move(round, acting_user=request.user)
-        except RoundTransitionRefused as refused:
+        except Refused as refused:
             refusal = refused.message
         else:
             messages.success(
