@@ -46,7 +46,18 @@ def action_for(kind, from_state, to_state):
 
 
 def event_fields(
-    kind, *, pk, object_pk, label, application_pk, round_pk, actor_id, from_state, to_state, note, at
+    kind,
+    *,
+    pk,
+    object_pk,
+    label,
+    application_pk,
+    round_pk,
+    actor_id,
+    from_state,
+    to_state,
+    note,
+    at,
 ):
     """The AuditEvent fields (all but the content type) of one old event row."""
     return {
