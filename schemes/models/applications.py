@@ -104,7 +104,9 @@ class Application(models.Model):
     """A scheme an organisation asks a round to fund.
 
     Its budget totals come from `budget_totals()` in `schemes.budget`, through `totals()` (one
-    application) or `Application.objects.requested_totals()` (a long list).
+    application) or `Application.objects.requested_totals()` (a long list). Everything it shows
+    (answers, budget, ticks, attachments) is gathered by
+    `schemes.domain.document.application_document()`.
     """
 
     reference = models.CharField(_("reference"), max_length=30, unique=True)
