@@ -182,12 +182,12 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.reference}: {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("schemes:application_detail", args=[self.reference])
+
     def audit_scope(self):
         """The timelines this application's audit events belong on: its own and its round's."""
         return self.pk, self.round_id
-
-    def get_absolute_url(self):
-        return reverse("schemes:application_detail", args=[self.reference])
 
     @property
     def organisation_name(self):

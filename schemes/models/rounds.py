@@ -296,10 +296,6 @@ class Round(models.Model):
         verbose_name = _("funding round")
         verbose_name_plural = _("funding rounds")
 
-    def audit_scope(self):
-        """The timeline this round's audit events belong on: its own."""
-        return None, self.pk
-
     def __str__(self):
         return self.name
 
@@ -322,6 +318,10 @@ class Round(models.Model):
 
     def get_absolute_url(self):
         return reverse("schemes:round_detail", args=[self.code])
+
+    def audit_scope(self):
+        """The timeline this round's audit events belong on: its own."""
+        return None, self.pk
 
     def shares_total(self):
         """The sum of the round's indicative shares, to the penny (£0.00 when it has none)."""
