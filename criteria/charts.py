@@ -14,18 +14,17 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from criteria.domain.aggregation import SCORED_STATUSES, submitted_reviews
-from criteria.domain.money import BoardTotals
+from criteria.domain.aggregation import submitted_reviews
+from criteria.domain.ranking import money_rows, round_money
 from criteria.models import Criterion, ScalePoint, Score
 from pacesetter.charts import HeatMapRow, Series, bar_chart, heat_map, small_multiples
 from pacesetter.money import format_pounds
-from schemes.models import Application, Decision, StrategicComponent
-
-ZERO = Decimal("0.00")
+from schemes.enums import RANKED_STATUSES
+from schemes.models import Application, StrategicComponent
 
 
 def _applications(round, applications):
-    scoped = Application.objects.filter(round=round, status__in=SCORED_STATUSES)
+    scoped = Application.objects.filter(round=round, status__in=RANKED_STATUSES)
     if applications is not None:
         scoped = scoped.filter(pk__in=applications.values("pk"))
     return scoped
@@ -49,56 +48,27 @@ class BoardMoney:
 class MoneyByBoard:
     envelope: Decimal | None
     boards: tuple[BoardMoney, ...]
-
-    @property
-    def requested_total(self):
-        return sum((board.requested for board in self.boards), ZERO)
-
-    @property
-    def approved_total(self):
-        return sum((board.approved for board in self.boards), ZERO)
-
-    @property
-    def shares_total(self):
-        return sum((board.share for board in self.boards if board.share is not None), ZERO)
+    requested_total: Decimal
+    approved_total: Decimal
+    shares_total: Decimal
 
 
 def money_by_board_figures(round, *, applications=None) -> MoneyByBoard:
     """Return each organisation's requested and approved totals in `round` against its share.
 
-    Organisations with a share or a ranked application, by name. Requested is the budget's
-    requested total (`Application.totals()`), approved the decision's approved amount. Runs in
-    four queries however many applications there are.
+    The round's money as the ranking has it (`criteria.domain.ranking.round_money`), over the
+    ranked applications `applications` leaves. Organisations with a share or a ranked
+    application, by name. Runs in a fixed number of queries however many applications there
+    are.
     """
-    boards = {}
-    for share in round.indicative_shares.select_related("organisation"):
-        boards[share.organisation_id] = BoardTotals(share.organisation, share.amount, ZERO, ZERO)
-    scoped = list(
-        _applications(round, applications)
-        .select_related("organisation")
-        .prefetch_related("budget_lines", "other_funding")
-    )
-    approved = dict(
-        Decision.objects.filter(
-            application__in=[application.pk for application in scoped],
-            approved_amount__isnull=False,
-        ).values_list("application_id", "approved_amount")
-    )
-    for application in scoped:
-        board = boards.setdefault(
-            application.organisation_id, BoardTotals(application.organisation, None, ZERO, ZERO)
-        )
-        board.requested += application.totals().requested
-        board.approved += approved.get(application.pk, ZERO)
-    return figures_from_board_totals(
-        round, sorted(boards.values(), key=lambda board: board.organisation.name)
-    )
+    scoped = _applications(round, applications).select_related("organisation", "decision")
+    return figures_from_round_money(round_money(round, money_rows(round, scoped)))
 
 
-def figures_from_board_totals(round, boards) -> MoneyByBoard:
-    """Turn per-board totals (`criteria.domain.money.board_totals`) into the chart's figures."""
+def figures_from_round_money(money) -> MoneyByBoard:
+    """Turn a round's money (`criteria.domain.ranking.round_money`) into the chart's figures."""
     return MoneyByBoard(
-        envelope=round.envelope_total,
+        envelope=money.envelope,
         boards=tuple(
             BoardMoney(
                 board.organisation.code,
@@ -107,8 +77,11 @@ def figures_from_board_totals(round, boards) -> MoneyByBoard:
                 board.requested,
                 board.approved,
             )
-            for board in boards
+            for board in money.boards
         ),
+        requested_total=money.requested,
+        approved_total=money.approved,
+        shares_total=money.shares,
     )
 
 

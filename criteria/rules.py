@@ -11,7 +11,7 @@ import rules
 from criteria.conflicts import conflicted_application_ids, is_conflicted
 from criteria.enums import ReviewStatus
 from pacesetter.rules import is_applicant, is_programme_manager, is_reviewer
-from schemes.domain.decisions import DECIDED
+from schemes.enums import DECIDED_STATUSES
 from schemes.rules import belongs_to_applying_organisation
 
 # Criteria sets
@@ -64,16 +64,16 @@ rules.add_perm("criteria.reopen_review", is_programme_manager)
 
 @rules.predicate
 def chairs_round(user, round):
+    """Whether `user` is the panel chair of `round`: the one test of chairing a round.
+
+    (`pacesetter.rules.chairs_a_panel` asks something else: whether they chair any round.)
+    """
     return bool(round is not None and user.is_authenticated and round.panel_chair_id == user.pk)
 
 
 @rules.predicate
 def chairs_applications_round(user, application):
-    return bool(
-        application is not None
-        and user.is_authenticated
-        and application.round.panel_chair_id == user.pk
-    )
+    return application is not None and chairs_round(user, application.round)
 
 
 @rules.predicate
@@ -114,7 +114,7 @@ def feedback_released(user, application):
 
 @rules.predicate
 def application_decided(user, application):
-    return application is not None and application.status in DECIDED
+    return application is not None and application.status in DECIDED_STATUSES
 
 
 can_view_ranking = is_programme_manager | chairs_round

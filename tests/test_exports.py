@@ -655,8 +655,8 @@ def test_applications_rows_count_the_queries_exactly(django_assert_num_queries):
     round = busy_round(30)
 
     # Applications with organisation and decision, budget lines, other funding; then the
-    # seven queries of round_scores working the round out (three once it is kept).
-    with django_assert_num_queries(10):
+    # six queries of round_scores working the round out (none once it is kept).
+    with django_assert_num_queries(9):
         header, rows = applications_rows(round)
 
     assert len(rows) == 30

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from criteria.domain.round_figures import bump_round_figures
 from criteria.enums import Recommendation, ReviewStatus
 from criteria.models import Assignment, Review, Score
 from pacesetter.enums import OrganisationKind, Role
@@ -131,6 +132,8 @@ def _populate(
         ),
         batch_size=BATCH,
     )
+    # Bulk inserts send no signals: move the rounds' figures version here.
+    bump_round_figures([round.pk for round in rounds])
     return applications
 
 

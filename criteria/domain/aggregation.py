@@ -42,23 +42,18 @@ from django.db import models
 from django.db.models import Count, Max, Min
 from django.utils.translation import gettext_lazy as _
 
-from criteria.domain.ranking_version import kept, ranking_version
+from criteria.domain.round_figures import kept
 from criteria.enums import ReviewStatus
 from criteria.models import Criterion, Moderation, Review, ScalePoint, Score
-from schemes.enums import ApplicationStatus, ScoreAggregation
+from schemes.enums import RANKED_STATUSES, ScoreAggregation
 from schemes.models import Application
 
 TWO_PLACES = Decimal("0.01")
 HUNDRED = Decimal(100)
 
-# Applications that have been submitted and not withdrawn: the ones a panel scores and ranks.
-SCORED_STATUSES = (
-    ApplicationStatus.SUBMITTED,
-    ApplicationStatus.CLARIFICATION,
-    ApplicationStatus.APPROVED,
-    ApplicationStatus.DECLINED,
-    ApplicationStatus.DEFERRED,
-)
+# The ranked statuses under their old name, for `criteria.domain.moderation` until its rewrite
+# takes `RANKED_STATUSES` itself.
+SCORED_STATUSES = RANKED_STATUSES
 
 # A reviewer whose mean differs from the panel's by this much or more (after rounding to
 # 2 places) is shown as harsher or more lenient; closer than this is "in line".
@@ -360,54 +355,34 @@ def _ranking_figures(criteria, reviews, moderations, aggregation, threshold, sca
     )
 
 
-# Round id -> (what its figures were worked out from, the figures), in this process.
-_worked_out: dict[int, tuple[tuple, dict[int, "ApplicationScore"]]] = {}
-
-
 def round_scores(round) -> dict[int, ApplicationScore]:
     """Return every scored application of `round` by id, with its final score and flags.
 
-    Scored applications are those submitted and not withdrawn (`SCORED_STATUSES`). Runs in
-    three queries while nothing has been written since this process last worked the round
-    out, and seven when it works it out again, however many applications, reviewers and
-    scores the round has.
-
-    What was worked out is kept under the ranking's version (`ranking_version`), which the
-    database moves on every write to scores, reviews, assignments, moderations and
-    applications' statuses, together with everything else it depends on: the round's
-    aggregation and threshold, its criteria and weights, and its scale.
+    Scored applications are the ranked ones (`schemes.enums.RANKED_STATUSES`). Kept in the
+    shared cache under the round's figures version (`criteria.domain.round_figures`), which
+    every write to its scores, reviews, assignments, moderations and applications moves; the
+    key holds the round's aggregation and threshold too. No query while kept, seven when
+    worked out, however many applications, reviewers and scores the round has.
     """
-    # The version first: a write committed after it only makes the figures newer than it.
-    version = ranking_version()
+    return kept(round, "scores", lambda: _work_out_round_scores(round))
+
+
+def _work_out_round_scores(round):
+    criteria_set_id = round.criteria_set_id
     criteria = tuple(
         _criterion_weights(
-            Criterion.objects.filter(criteria_set_id=round.criteria_set_id).order_by("position")
+            Criterion.objects.filter(criteria_set_id=criteria_set_id).order_by("position")
         )
     )
-    scale = _scale(round.criteria_set_id)
-    inputs = (
-        version,
-        round.criteria_set_id,
-        round.score_aggregation,
-        round.disagreement_threshold,
-        criteria,
-        scale,
-    )
-    return kept(
-        _worked_out, round.pk, inputs, lambda: _work_out_round_scores(round, criteria, scale)
-    )
-
-
-def _work_out_round_scores(round, criteria, scale):
-    criteria_set_id = round.criteria_set_id
+    scale = _scale(criteria_set_id)
     applications = dict(
-        Application.objects.filter(round=round, status__in=SCORED_STATUSES).values_list(
+        Application.objects.filter(round=round, status__in=RANKED_STATUSES).values_list(
             "pk", "reference"
         )
     )
     reviews = submitted_reviews().filter(
         assignment__application__round=round,
-        assignment__application__status__in=SCORED_STATUSES,
+        assignment__application__status__in=RANKED_STATUSES,
     )
     # No ORDER BY: the default orderings would sort every score of the round for nothing.
     review_application = dict(reviews.order_by().values_list("pk", "assignment__application_id"))
@@ -418,7 +393,7 @@ def _work_out_round_scores(round, criteria, scale):
             review__status=ReviewStatus.SUBMITTED,
             review__assignment__withdrawn_at__isnull=True,
             review__assignment__application__round=round,
-            review__assignment__application__status__in=SCORED_STATUSES,
+            review__assignment__application__status__in=RANKED_STATUSES,
             score__isnull=False,
             criterion_id__in=[criterion.criterion_id for criterion in criteria],
         )
@@ -735,7 +710,7 @@ def calibration(round) -> list[ReviewerCalibration]:
 
     reviews = submitted_reviews().filter(
         assignment__application__round=round,
-        assignment__application__status__in=SCORED_STATUSES,
+        assignment__application__status__in=RANKED_STATUSES,
     )
     scores = Score.objects.filter(
         review__in=reviews, score__isnull=False, criterion__criteria_set_id=round.criteria_set_id

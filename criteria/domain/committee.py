@@ -5,8 +5,9 @@ narrative in a two-column table, a financial summary and a table of schemes with
 requested and recommended. Every number is computed here from the record when the paper is
 shown or printed; only the narrative is stored (`CommitteePaper`).
 
-- Requested is the application's budget total requested (`Application.totals()`), for every
-  application the panel ranks (submitted and not withdrawn).
+- Requested is the application's budget total requested, for every application the panel
+  ranks (`schemes.enums.RANKED_STATUSES`), in the ranking's order: both from
+  `criteria.domain.ranking`.
 - Recommended is the approved amount of an approved application and £0.00 for a declined one.
   An application not yet decided has no recommended figure: it is "awaiting decision" and its
   request is counted apart, so the reduction compares like with like.
@@ -21,12 +22,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from criteria.domain.aggregation import round_scores
+from criteria.domain.ranking import ranked_rows
 from criteria.models import CommitteePaper
 from pacesetter.pdf import render_pdf
 from pacesetter.permissions import can
-from schemes.domain.decisions import DECIDED, RANKED
-from schemes.enums import ApplicationStatus
+from schemes.enums import DECIDED_STATUSES, RANKED_STATUSES, ApplicationStatus
 from schemes.models import Application
 
 ZERO = Decimal("0.00")
@@ -132,28 +132,19 @@ class CommitteeFigures:
         return None if self.envelope is None else self.envelope - self.recommended
 
 
-def _ranking_key(scheme):
-    # The ranking's order (criteria.views.ranking.rank_order): highest score first, not
-    # scored last, ties by reference.
-    score = scheme.score_percentage
-    return (score is None, -(score or 0), scheme.reference)
-
-
 def committee_figures(round) -> CommitteeFigures:
     """Return the round's committee-paper figures, schemes in ranking order.
 
     Runs in a fixed number of queries however many applications the round has.
     """
-    scores = round_scores(round)
-    applications = (
-        Application.objects.filter(round=round, status__in=RANKED)
-        .select_related("organisation", "decision")
-        .prefetch_related("budget_lines", "other_funding")
-    )
+    applications = Application.objects.filter(
+        round=round, status__in=RANKED_STATUSES
+    ).select_related("organisation", "decision")
     schemes = []
-    for application in applications:
-        decision = getattr(application, "decision", None)
-        decided = application.status in DECIDED and decision is not None
+    # In the ranking's order, with its amounts requested (`criteria.domain.ranking`).
+    for row in ranked_rows(round, applications):
+        application, decision = row.application, row.decision
+        decided = application.status in DECIDED_STATUSES and decision is not None
         if decided:
             recommended = decision.approved_amount if decision.approved_amount is not None else ZERO
             status = decision.get_outcome_display()
@@ -164,20 +155,18 @@ def committee_figures(round) -> CommitteeFigures:
                 if application.status == ApplicationStatus.DEFERRED
                 else _("Awaiting decision")
             )
-        score = scores.get(application.pk)
         schemes.append(
             SchemeFunding(
                 application=application,
                 reference=application.reference,
                 organisation=application.organisation_name,
                 title=application.title,
-                score_percentage=score.percentage if score else None,
-                requested=application.totals().requested,
+                score_percentage=row.percentage,
+                requested=row.requested,
                 recommended=recommended,
                 status=status,
             )
         )
-    schemes.sort(key=_ranking_key)
     decided = [scheme for scheme in schemes if not scheme.awaiting_decision]
     awaiting = [scheme for scheme in schemes if scheme.awaiting_decision]
     return CommitteeFigures(

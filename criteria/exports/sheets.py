@@ -8,9 +8,10 @@ function runs in a fixed number of queries however many applications the round h
 
 from django.utils.translation import gettext as _
 
-from criteria.domain.aggregation import SCORED_STATUSES, round_scores, submitted_reviews
+from criteria.domain.aggregation import round_scores, submitted_reviews
 from criteria.domain.anonymity import anonymous_order, reviewer_label
 from criteria.models import Score
+from schemes.enums import RANKED_STATUSES
 from schemes.models import Application, Decision
 
 
@@ -137,7 +138,7 @@ def score_rows(round, *, anonymise):
         Score.objects.filter(
             review__in=submitted_reviews().filter(
                 assignment__application__round=round,
-                assignment__application__status__in=SCORED_STATUSES,
+                assignment__application__status__in=RANKED_STATUSES,
             ),
             criterion__criteria_set_id=round.criteria_set_id,
         ).select_related(

@@ -7,7 +7,6 @@ from criteria.models.criteria_sets import (
 )
 from criteria.models.moderation import Moderation
 from criteria.models.packs import CommitteePaper, PackJob
-from criteria.models.ranking_changes import RankingChange
 from criteria.models.reviews import Assignment, ConflictOfInterest, Review, Score
 
 __all__ = [
@@ -23,5 +22,4 @@ __all__ = [
     "Review",
     "ScalePoint",
     "Score",
-    "RankingChange",
 ]

@@ -1,7 +1,8 @@
 """A round's ranking against its envelope.
 
 Every score figure comes from
-`criteria.domain.aggregation`, and ranks and cumulative money from `criteria.domain.ranking`.
+`criteria.domain.aggregation`; ranks, cumulative money and the round's money by board and in
+total from `criteria.domain.ranking`.
 The ranking is worked out over the whole round, then searched, filtered, sorted and paged.
 """
 
@@ -10,21 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from criteria.domain.money import board_totals
-from criteria.domain.ranking import (
-    ZERO,
-    RankedApplication,
-    rank_order,
-    ranked_applications,
-    with_decisions_allowed,
-)
+from criteria.domain.ranking import ZERO, ranked_applications, round_money, with_decisions_allowed
 from pacesetter.paging import PER_PAGE, choice, paginate, query_string, search_term
 from pacesetter.permissions import can
 from schemes.enums import ApplicationStatus
 from schemes.models import Round
-
-# Kept importable from here: `criteria.domain.pack` takes them from this module.
-__all__ = ["RankedApplication", "rank_order", "ranked_applications"]
 
 SORT_SCORE = "score"
 SORTS = {
@@ -115,10 +106,7 @@ def ranking(request, code):
                 "number": number,
                 "url": query_string(filters, page=number if number > 1 else ""),
             }
-    boards = board_totals(round, rows)
-    requested_total = sum((row.requested for row in rows), ZERO)
-    approved_total = sum((row.approved for row in rows), ZERO)
-    envelope = round.envelope_total
+    money = round_money(round, rows)
     return render(
         request,
         "criteria/ranking/ranking.html",
@@ -140,13 +128,13 @@ def ranking(request, code):
             "organisation": organisation,
             "status": status,
             "filtered": bool(search or organisation or status),
-            "boards": boards,
-            "requested_total": requested_total,
-            "approved_total": approved_total,
+            "boards": money.boards,
+            "requested_total": money.requested,
+            "approved_total": money.approved,
             "page_requested": sum((row.requested for row in page_rows), ZERO),
             "page_approved": sum((row.approved for row in page_rows), ZERO),
-            "envelope_left": None if envelope is None else envelope - approved_total,
-            "shares_total": sum((board.share for board in boards if board.share is not None), ZERO),
+            "envelope_left": money.envelope_left,
+            "shares_total": money.shares,
             "can_release": can(request.user, "criteria.release_feedback", round),
         },
     )

@@ -3,11 +3,9 @@
 from django import template
 
 from pacesetter.permissions import can
-from schemes.enums import ApplicationStatus
+from schemes.enums import OUTCOME_STATUSES, ApplicationStatus
 
 register = template.Library()
-
-DECIDED = {ApplicationStatus.APPROVED, ApplicationStatus.DECLINED, ApplicationStatus.DEFERRED}
 
 
 @register.simple_tag
@@ -19,7 +17,7 @@ def visible_status(application, user):
     """
     status = ApplicationStatus(application.status)
     if (
-        status in DECIDED
+        status in OUTCOME_STATUSES
         and application.round.feedback_released_at is None
         and not can(user, "schemes.decide_application", application)
     ):

@@ -14,13 +14,10 @@ from schemes.domain.document import (
     document_queryset,
     frameworks_with_components,
 )
-from schemes.enums import ApplicationStatus
+from schemes.enums import DECIDABLE_STATUSES, OUTCOME_STATUSES, ApplicationStatus
 from schemes.models import Application, Question, Round
 
 WITHDRAWABLE = [old for old, new in TRANSITIONS if new == ApplicationStatus.WITHDRAWN]
-DECIDABLE = sorted({old for old, new in TRANSITIONS if new == ApplicationStatus.APPROVED})
-# What an applicant sees as "submitted" until the round's feedback is released.
-DECIDED = {ApplicationStatus.APPROVED, ApplicationStatus.DECLINED, ApplicationStatus.DEFERRED}
 
 # The round page's sort orders: no sort by status, which would give away undisclosed decisions.
 ROUND_SORTS = {
@@ -49,8 +46,8 @@ def with_status_seen(applications, status, *, decisions_shown):
     if decisions_shown:
         return applications.filter(status=status)
     if status == ApplicationStatus.SUBMITTED:
-        return applications.filter(status__in=[ApplicationStatus.SUBMITTED, *DECIDED])
-    if status in DECIDED:
+        return applications.filter(status__in=[ApplicationStatus.SUBMITTED, *OUTCOME_STATUSES])
+    if status in OUTCOME_STATUSES:
         return applications.none()
     return applications.filter(status=status)
 
@@ -61,8 +58,9 @@ def round_applications(request, round):
     decisions_shown = round.feedback_released_at is not None or can(
         request.user, "schemes.decide_application", None
     )
+    hidden = () if decisions_shown else OUTCOME_STATUSES
     seen = {
-        ApplicationStatus.SUBMITTED if status in DECIDED and not decisions_shown else status
+        ApplicationStatus.SUBMITTED if status in hidden else status
         for status in visible.order_by().values_list("status", flat=True).distinct()
     }
     statuses = [(value, label) for value, label in ApplicationStatus.choices if value in seen]
@@ -154,7 +152,7 @@ def application_detail(request, reference):
             "can_decide": can(request.user, "schemes.decide_application", application),
             "can_download": can(request.user, "schemes.download_attachment", application),
             "withdrawable": WITHDRAWABLE,
-            "decidable": DECIDABLE,
+            "decidable": DECIDABLE_STATUSES,
             "feedback_released": application.round.feedback_released_at is not None,
         },
     )

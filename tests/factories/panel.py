@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from criteria.domain.round_figures import bump_round_figures
 from criteria.enums import Recommendation, ReviewStatus
 from criteria.models import Assignment, Review, Score
 from pacesetter.enums import Role
@@ -80,6 +81,8 @@ def panel_review(application, reviewer, scores, *, submitted=True, assigned_by=N
         )
         for criterion, score in scores.items()
     )
+    # A bulk insert sends no signal: move the round's figures version as a bulk path must.
+    bump_round_figures([application.round_id])
     return review
 
 
