@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PacesetterConfig(AppConfig):
     name = "pacesetter"
     verbose_name = _("People and organisations")
+
+    def ready(self):
+        from pacesetter import signals  # noqa: F401 - connects the sign-in audit receivers

@@ -17,6 +17,8 @@ from criteria.domain.committee import (
     committee_paper_title,
 )
 from criteria.forms.committee import CommitteePaperForm
+from pacesetter.audit import audit_record
+from pacesetter.enums import AuditAction
 from pacesetter.pdf import PDFRenderTimeout, document_language
 from pacesetter.permissions import can
 from schemes.models import Round
@@ -64,6 +66,7 @@ def committee_paper_pdf(request, code):
         pdf = committee_paper_pdf_bytes(round, lang=document_language())
     except PDFRenderTimeout as error:
         return render(request, "pdf/unavailable.html", {"message": str(error)}, status=503)
+    audit_record(AuditAction.EXPORT_COMMITTEE_PAPER, actor=request.user, obj=round)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{safe_filename(round.code)}-committee-paper.pdf"

@@ -8,6 +8,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from criteria.exports.files import CONTENT_TYPES, CSV, FORMATS, XLSX, export, filename
+from pacesetter.audit import audit_record
+from pacesetter.enums import AuditAction
 from pacesetter.permissions import can
 from schemes.models import Round
 
@@ -42,14 +44,19 @@ def round_export(request, code):
 @login_required
 def round_export_file(request, code, fmt):
     """Send the round's spreadsheets as an attachment; reviewers are lettered unless
-    ?reviewers=named."""
+    ?reviewers=named. Each download is audited: the spreadsheets hold personal data."""
     round = exportable_round(request, code)
     if fmt not in FORMATS:
         raise Http404
     anonymise = request.GET.get("reviewers") != NAMED
-    response = HttpResponse(
-        export(round, fmt, anonymise=anonymise), content_type=CONTENT_TYPES[fmt]
+    content = export(round, fmt, anonymise=anonymise)
+    audit_record(
+        AuditAction.EXPORT_SPREADSHEET,
+        actor=request.user,
+        obj=round,
+        details={"format": fmt, "reviewers": ANONYMISED if anonymise else NAMED},
     )
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=filename(round, fmt, anonymise=anonymise)
     )

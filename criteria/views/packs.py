@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from criteria.forms.packs import PackRequestForm
 from criteria.models import PackJob
 from criteria.tasks import generate_pack
+from pacesetter.audit import audit_record
+from pacesetter.enums import AuditAction
 from pacesetter.permissions import can
 from schemes.models import Round
 
@@ -26,12 +28,20 @@ def pack(request, code):
     round = get_round(request, code)
     form = PackRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        job = PackJob.objects.create(
-            round=round,
-            requested_by=request.user,
-            reviewers_named=form.cleaned_data["reviewers"] == "named",
-        )
-        transaction.on_commit(lambda: generate_pack.enqueue(job.pk))
+        with transaction.atomic():
+            job = PackJob.objects.create(
+                round=round,
+                requested_by=request.user,
+                reviewers_named=form.cleaned_data["reviewers"] == "named",
+            )
+            # Audited when asked for: whoever asks is the one the personal data goes to.
+            audit_record(
+                AuditAction.EXPORT_PACK,
+                actor=request.user,
+                obj=job,
+                details={"reviewers_named": job.reviewers_named},
+            )
+            transaction.on_commit(lambda: generate_pack.enqueue(job.pk))
         return redirect("criteria:pack_job", code, job.pk)
     jobs = round.pack_jobs.select_related("requested_by")[:10]
     return render(

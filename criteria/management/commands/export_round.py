@@ -6,9 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from criteria.exports.files import FORMATS, export
+from pacesetter.audit import audit_record
+from pacesetter.enums import AuditAction
 from schemes.models import Round
 
 PDF_FORMATS = ("pdf", "committee")
+# What each format exports, for the audit trail.
+EXPORT_ACTIONS = {"pdf": AuditAction.EXPORT_PACK, "committee": AuditAction.EXPORT_COMMITTEE_PAPER}
 
 
 def pdf_export(round, fmt, *, anonymise):
@@ -54,6 +58,18 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Could not write %(output)s: %(error)s") % {"output": output, "error": error}
             ) from error
+        # Nobody is signed in to a command: the portal itself exported, to this file.
+        audit_record(
+            EXPORT_ACTIONS.get(fmt, AuditAction.EXPORT_SPREADSHEET),
+            actor=None,
+            obj=round,
+            details={
+                "format": fmt,
+                "reviewers": "named" if named_reviewers else "anonymised",
+                "output": str(output),
+                "command": "export_round",
+            },
+        )
         self.stdout.write(
             _("Wrote %(output)s (%(size)d bytes): %(round)s as %(format)s.")
             % {"output": output, "size": len(content), "round": round.name, "format": fmt}
