@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pacesetter.models import Organisation
-from schemes.domain.editing import NotEditable, StaleEdit
+from schemes.domain.editing import NOT_EDITABLE, STALE_EDIT
 from schemes.models import Application, BudgetLine, OtherFunding, Round
 from tests.factories import ApplicationFactory, BudgetLineFactory, OtherFundingFactory
 
@@ -514,7 +514,7 @@ def test_budget_line_add_from_a_stale_page_is_refused_and_writes_nothing(applica
     )
 
     assert response.status_code == 200
-    assert error_summary(response) == [str(StaleEdit.message)]
+    assert error_summary(response) == [str(STALE_EDIT)]
     assert budget_state(application) == before
 
 
@@ -530,7 +530,7 @@ def test_budget_line_move_from_a_stale_page_is_refused_and_writes_nothing(applic
     )
 
     assert response.status_code == 200
-    assert error_summary(response) == [str(StaleEdit.message)]
+    assert error_summary(response) == [str(STALE_EDIT)]
     assert budget_state(application) == before
 
 
@@ -549,7 +549,7 @@ def test_budget_remove_and_funding_from_a_stale_page_is_refused(applicant, appli
         url(name, application, pk), {"version": drawn_at, "source": "New", "amount": "1"}
     )
 
-    assert error_summary(response) == [str(StaleEdit.message)]
+    assert error_summary(response) == [str(STALE_EDIT)]
     assert budget_state(application) == before
 
 
@@ -601,7 +601,7 @@ def test_budget_editor_refusal_says_why(applicant, application):
     response = applicant.get(url("budget", application))
 
     assert response.status_code == 403
-    assert text(soup_of(response).select_one("main p")) == str(NotEditable.message)
+    assert text(soup_of(response).select_one("main p")) == str(NOT_EDITABLE)
 
 
 def test_budget_editor_for_another_boards_applicant_is_page_not_found(signed_in, application):

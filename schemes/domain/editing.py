@@ -13,24 +13,18 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.permissions import can
+from pacesetter.transitions import Refused
 from schemes.enums import EDITABLE_STATUSES
 from schemes.models import Application
 
-
-class StaleEdit(Exception):  # noqa: N818 - a domain outcome, not a programming error
-    """Someone saved the application after this page was drawn."""
-
-    message = _(
-        "Someone else changed this application after you opened this page. Nothing you "
-        "entered here has been saved. Open the page again to see their changes, then make "
-        "yours."
-    )
-
-
-class NotEditable(Exception):  # noqa: N818
-    """The application is submitted, withdrawn or decided and cannot be changed."""
-
-    message = _("This application cannot be changed: it has been submitted, withdrawn or decided.")
+# Someone saved the application after this page was drawn.
+STALE_EDIT = _(
+    "Someone else changed this application after you opened this page. Nothing you "
+    "entered here has been saved. Open the page again to see their changes, then make "
+    "yours."
+)
+# The application is submitted, withdrawn or decided and cannot be changed.
+NOT_EDITABLE = _("This application cannot be changed: it has been submitted, withdrawn or decided.")
 
 
 def check_can_edit(user, application):
@@ -43,11 +37,11 @@ def check_can_edit(user, application):
 def editing(application, *, expected_version, acting_user, declaring=False):
     """Lock in an edit of `application` drawn at `expected_version`; yield the fresh row.
 
-    Raises NotEditable if its status forbids edits and StaleEdit if another save came
-    first; in both cases nothing is written. On leaving the block the application is saved,
-    one version higher, with `acting_user` in its history. Any change other than the
-    declaration itself withdraws the declaration: what was agreed is no longer what is
-    there. Runs in a transaction.
+    Raises Refused (NOT_EDITABLE) if its status forbids edits and Refused (STALE_EDIT) if
+    another save came first; in both cases nothing is written. On leaving the block the
+    application is saved, one version higher, with `acting_user` in its history. Any change
+    other than the declaration itself withdraws the declaration: what was agreed is no
+    longer what is there. Runs in a transaction.
     """
     with transaction.atomic():
         claimed = Application.objects.filter(
@@ -56,8 +50,8 @@ def editing(application, *, expected_version, acting_user, declaring=False):
         if not claimed:
             current = Application.objects.only("status").get(pk=application.pk)
             if current.status not in EDITABLE_STATUSES:
-                raise NotEditable
-            raise StaleEdit
+                raise Refused(NOT_EDITABLE)
+            raise Refused(STALE_EDIT)
         fresh = Application.objects.get(pk=application.pk)
         fresh._history_user = acting_user
         if not declaring:

@@ -24,7 +24,7 @@ from schemes.domain.document import (
     document_queryset,
     frameworks_with_components,
 )
-from schemes.domain.editing import NotEditable, StaleEdit, editing
+from schemes.domain.editing import editing
 from schemes.domain.history import application_history
 from schemes.domain.task_list import application_tasks
 from schemes.enums import ApplicationStatus, QuestionKind
@@ -39,8 +39,6 @@ from schemes.forms.apply import (
 )
 from schemes.models import Answer, Question, Round, StrategicComponent
 from schemes.views.common import get_editable_application, get_visible_application
-
-REFUSALS = (StaleEdit, NotEditable)
 
 
 def task_list_url(application):
@@ -108,7 +106,7 @@ def edit_section(request, reference, number):
                 acting_user=request.user,
             ) as fresh:
                 save_section_answers(fresh, form, answers)
-        except REFUSALS as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             later = sections.filter(number__gt=number).first()
@@ -167,7 +165,7 @@ def edit_components(request, reference):
                     framework__rounds=application.round, pk__in=form.ticked_ids()
                 )
                 fresh.components.set(allowed)
-        except REFUSALS as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             return saved_redirect(request, application, task_list_url(application))
@@ -196,7 +194,7 @@ def declaration(request, reference):
                 expected_version=form.cleaned_data["version"],
                 acting_user=request.user,
             )
-        except REFUSALS as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             return saved_redirect(

@@ -9,8 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from pacesetter.permissions import can
+from pacesetter.transitions import Refused
 from schemes.domain.attachments import attachment_add, attachment_remove, download_name
-from schemes.domain.editing import NotEditable, StaleEdit, editing
+from schemes.domain.editing import editing
 from schemes.forms.attachments import AttachmentForm, RemoveAttachmentForm
 from schemes.views.common import get_editable_application, get_visible_application
 
@@ -40,7 +41,7 @@ def attachments(request, reference):
                     upload=form.cleaned_data["file"],
                     file_type=form.cleaned_data["file_type"],
                 )
-        except (StaleEdit, NotEditable) as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(
@@ -79,7 +80,7 @@ def remove_attachment(request, reference, pk):
                 attachment_remove(
                     application=fresh, acting_user=request.user, attachment=attachment
                 )
-        except (StaleEdit, NotEditable) as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(

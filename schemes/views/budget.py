@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pacesetter.transitions import Refused
 from schemes.domain.budget_editing import (
     budget_line_add,
     budget_line_change,
@@ -23,7 +24,7 @@ from schemes.domain.budget_editing import (
     other_funding_change,
     other_funding_remove,
 )
-from schemes.domain.editing import NotEditable, StaleEdit, editing
+from schemes.domain.editing import editing
 from schemes.enums import PERCENTAGE_OF_YEAR
 from schemes.forms.budget import (
     BudgetLineForm,
@@ -57,7 +58,7 @@ def save_edit(request, application, form, write):
             application, expected_version=form.cleaned_data["version"], acting_user=request.user
         ) as fresh:
             write(fresh)
-    except (StaleEdit, NotEditable) as refusal:
+    except Refused as refusal:
         form.add_error(None, refusal.message)
         return False
     return True

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from pacesetter.permissions import can
-from schemes.domain.editing import NotEditable
+from schemes.domain.editing import NOT_EDITABLE
 from schemes.models import Application
 
 
@@ -26,6 +26,6 @@ def get_editable_application(request, reference, queryset=None):
     application = get_visible_application(request, reference, queryset)
     if not can(request.user, "schemes.edit_application", application):
         if can(request.user, "schemes.withdraw_application", application):
-            raise PermissionDenied(NotEditable.message)
+            raise PermissionDenied(NOT_EDITABLE)
         raise PermissionDenied
     return application
