@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from criteria.demo import DEMO_PASSWORD
@@ -528,6 +529,20 @@ def test_review_reopen_keeps_a_reason_of_5000_characters_whole(assignment):
     assert events_since(since) == [(A.REVIEW_REOPENED, MANAGER, "submitted", "in_progress")]
     assert len(reason) == 5000
     assert event.reason == reason
+
+
+def test_reopen_page_keeps_a_reason_of_5000_characters_whole(signed_in, assignment):
+    review = submit(assignment)
+    reason = "The justification for 2b describes another scheme. " * 100
+    reason = reason[:4999] + "."
+    client = signed_in(MANAGER)
+    since = mark()
+
+    response = client.post(reverse("criteria:reopen_review", args=[review.pk]), {"reason": reason})
+
+    assert response.status_code == 302
+    assert events_since(since) == [(A.REVIEW_REOPENED, MANAGER, "submitted", "in_progress")]
+    assert (len(reason), only_event_since(since).reason) == (5000, reason)
 
 
 def test_moderation_record_writes_one_event_from_the_old_score_to_the_new(demo_user):
