@@ -23,8 +23,9 @@ from criteria.domain.round_figures import bump_round_figures
 from criteria.enums import ReviewStatus
 from criteria.models import Assignment, Moderation, Score
 from pacesetter.enums import Role
+from schemes.domain.round_setup import shares_total
 from schemes.enums import ApplicationStatus, BudgetCategory
-from schemes.models import Application, BudgetLine, Round
+from schemes.models import Application, BudgetLine, IndicativeShare, Round
 from tests.factories import BudgetLineFactory, OrganisationFactory, RoundFactory, UserFactory
 from tests.factories.panel import (
     hand_checked_panel,
@@ -308,6 +309,24 @@ def test_an_application_deleted_leaves_its_rounds_figures(panel):
     Application.objects.get(pk=other.pk).delete()
 
     assert other.pk not in figures(panel["round"])
+
+
+# Round money ---------------------------------------------------------------------------------
+
+
+def test_a_rounds_shares_total_is_pounds_and_pence_with_or_without_shares():
+    round = RoundFactory()
+    nothing = round.shares_total()
+    IndicativeShare.objects.create(
+        round=round, organisation=OrganisationFactory(), amount=D("1000.10")
+    )
+    IndicativeShare.objects.create(
+        round=round, organisation=OrganisationFactory(), amount=D("234.45")
+    )
+
+    # Decimal to the penny, never the integer 0 round set-up used to get.
+    assert (str(nothing), str(round.shares_total())) == ("0.00", "1234.55")
+    assert str(shares_total(round)) == "1234.55"
 
 
 # Bulk paths ---------------------------------------------------------------------------------

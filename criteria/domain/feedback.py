@@ -18,7 +18,8 @@ from pacesetter.enums import AuditAction, Role
 from pacesetter.models import User
 from pacesetter.permissions import can
 from pacesetter.transitions import Refused
-from schemes.domain.decisions import DECIDED, decide_round_if_complete, undecided_applications
+from schemes.domain.decisions import decide_round_if_complete, undecided_applications
+from schemes.enums import DECIDED_STATUSES
 from schemes.models import Application, Round
 
 
@@ -26,7 +27,7 @@ def _mail_feedback(round_id):
     """Email every applicant of each organisation with a decided application in the round."""
     round = Round.objects.get(pk=round_id)
     applications = list(
-        Application.objects.filter(round=round, status__in=DECIDED)
+        Application.objects.filter(round=round, status__in=DECIDED_STATUSES)
         .select_related("organisation", "decision")
         .order_by("reference")
     )
@@ -69,7 +70,7 @@ def feedback_problems(round):
             "Feedback cannot be released until every submitted application is approved or "
             "declined. Still to decide: %(references)s."
         ) % {"references": ", ".join(undecided)}
-    if not Application.objects.filter(round=round, status__in=DECIDED).exists():
+    if not Application.objects.filter(round=round, status__in=DECIDED_STATUSES).exists():
         return _("No application in this round has been decided, so there is no feedback.")
     return ""
 
