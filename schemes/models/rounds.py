@@ -305,7 +305,7 @@ class Round(models.Model):
         The version moves only by `F() + step` in the writes that change the figures; a round
         loaded before one of them must not carry its older version back.
         """
-        if not self._state.adding and kwargs.get("update_fields") is None:
+        if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None:
             deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
                 field.name
