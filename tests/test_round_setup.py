@@ -850,6 +850,7 @@ def test_round_page_offers_managers_the_moves_a_draft_round_allows(signed_in, dr
         "Open the round",
         "Copy this round",
         "Deadline extensions",
+        "Timeline",
     ]
 
 
@@ -862,13 +863,14 @@ def test_round_page_offers_managers_the_moves_an_open_round_allows(signed_in):
         "Close the round",
         "Copy this round",
         "Deadline extensions",
+        "Timeline",
     ]
 
 
 def test_round_page_offers_only_a_copy_of_a_closed_round(signed_in):
     links = manager_links(signed_in(MANAGER).get("/rounds/2018-19/"))
 
-    assert links == ["Copy this round", "Deadline extensions"]
+    assert links == ["Copy this round", "Deadline extensions", "Timeline"]
 
 
 @pytest.mark.parametrize("email", NOT_MANAGERS)
