@@ -60,10 +60,16 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The suite runs on two workers (pytest-xdist), each with its own test database, live server
+# and media folder. `--dist load` hands tests out in pytest-django's order, so a worker reaches
+# its browser tests, which empty its database after each, only after its other database tests.
+# `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= 2
+
 test: install-test lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) --dist load
 
 clean:
 	rm -rf $(VENV) node_modules static/css/portal.css staticfiles

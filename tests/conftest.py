@@ -2,6 +2,7 @@
 
 import os
 
+import hypothesis
 import pytest
 from django.test import override_settings
 
@@ -12,25 +13,40 @@ from pacesetter.models import User
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load reference and demo data once; each test then runs in a rolled-back transaction."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        load_demo_data()
-
-
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# A deadline per example is a wall-clock assertion: on a shared two-core machine running two
+# test workers it fails an example for being slow, not wrong (benchmarks measure speed).
+hypothesis.settings.register_profile("portal", deadline=None)
+hypothesis.settings.load_profile("portal")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
+@pytest.fixture(scope="session", autouse=True)
+def session_settings(tmp_path_factory):
+    """Set what every test runs under, once per test process (each xdist worker has its own).
+
+    A fast password hasher; background tasks run at once, in the test, instead of waiting for
+    a worker; and files (uploads, packs, the pack cache) go to this process's own temporary
+    folder, never the repository's media/ nor another worker's. A test may still override any.
+    """
+    with override_settings(
+        PASSWORD_HASHERS=FAST_HASHERS,
+        TASKS=IMMEDIATE_TASKS,
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+    ):
+        yield
 
 
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    """Run background tasks at once, in the test, instead of waiting for a worker."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, session_settings):
+    """Load reference and demo data once per test process into its own test database.
+
+    Each test then runs in a rolled-back transaction. Under xdist each worker has its own
+    database (pytest-django adds _gw0, _gw1 to the name on PostgreSQL; SQLite's is in memory).
+    """
+    with django_db_blocker.unblock():
+        load_demo_data()
 
 
 @pytest.fixture
