@@ -1,15 +1,19 @@
 """Browser tests: Debian's Chromium driven by Playwright, with an axe-core audit per page."""
 
 import datetime
+import io
 import json
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
+from django.db import connection, transaction
 from django.utils import timezone
 
-from criteria.demo import DEMO_PASSWORD, load_demo_data
+from criteria.demo import DEMO_PASSWORD
 from pacesetter.models import Organisation, User
 from schemes.enums import ApplicationStatus, RoundState
 from schemes.models import Round
@@ -47,11 +51,71 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "bypass_csp": True, "locale": "en-GB"}
 
 
+def copy_tables():
+    """Copy every table's rows as they stand now; return the copy for `put_back_tables`.
+
+    SQLite: the whole test database, copied by SQLite's backup into a database in memory held
+    here. PostgreSQL: each table's COPY text. Either outlives the connections Django opens.
+    Table names come from Django's own list, quoted, never from input.
+    """
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(copy)
+        return copy
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    copies = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            text = io.StringIO()
+            cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} TO STDOUT", text)
+            copies[table] = text.getvalue()
+    return copies
+
+
+def put_back_tables(copy):
+    """Make every table hold again the rows of `copy`, and nothing else.
+
+    No model code runs, so no signal fires and no history is written. On PostgreSQL the
+    foreign keys Django makes are checked at commit, so the order of the tables does not
+    matter inside the one transaction. Kept figures and content types are forgotten: they may
+    name rows of the last test.
+    """
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        copy.backup(connection.connection)
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table in copy:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for table, text in copy.items():
+                if text:
+                    name = connection.ops.quote_name(table)
+                    cursor.cursor.copy_expert(f"COPY {name} FROM STDIN", io.StringIO(text))
+    ContentType.objects.clear_cache()
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(scope="session")
+def demo_tables(django_db_setup, django_db_blocker):
+    """Copy the reference and demo data as the session's set-up loaded them, once per process.
+
+    Taken as the first browser test starts: every test before it rolled back, and only a
+    browser test empties the database (pytest-django runs them after all the others).
+    """
+    with django_db_blocker.unblock():
+        return copy_tables()
+
+
 @pytest.fixture
-def demo(transactional_db, live_server):
-    """Load the demo data into the live server's database; return the server's URL."""
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        load_demo_data()
+def demo(transactional_db, live_server, demo_tables):
+    """Give the live server the reference and demo data; return the server's URL.
+
+    A browser test commits, so pytest-django empties the database after each one; copying
+    the rows back takes milliseconds where loading the demo data again took a second or more.
+    """
+    put_back_tables(demo_tables)
     return live_server.url
 
 
