@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from pacesetter.enums import AuditAction
 from pacesetter.models import AuditEvent, User
 from pacesetter.paging import choice, search_term
+from pacesetter.spreadsheets import spreadsheet_safe
 
 # Dates the log can be filtered by: wide enough for any event, narrow enough for any database.
 EARLIEST_DATE = datetime.date(1900, 1, 1)
@@ -288,27 +289,6 @@ def start_of(date):
 
 
 # The CSV download ----------------------------------------------------------------------------
-
-# A cell starting with one of these is read as a formula by spreadsheet programs (OWASP,
-# "CSV Injection"); a tab or carriage return first can hide one.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-KEPT_CONTROLS = {"\t", "\r", "\n"}
-
-
-def spreadsheet_safe(text):
-    """Return `text` as a spreadsheet shows it and never runs it.
-
-    Control characters other than tab and line breaks are dropped; then text that starts
-    with a formula character, even after spaces or line breaks, gets a leading apostrophe.
-    """
-    text = "".join(
-        character
-        for character in str(text)
-        if character in KEPT_CONTROLS or not (ord(character) < 32 or 127 <= ord(character) < 160)
-    )
-    if text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def csv_header():

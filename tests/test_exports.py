@@ -15,14 +15,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
 from openpyxl.compat.strings import safe_string
 
 from criteria.domain.aggregation import round_scores
-from criteria.exports.files import FORMULA_STARTS, csv_bytes, csv_zip, neutralise, xlsx
+from criteria.exports.files import csv_bytes, csv_zip, xlsx
 from criteria.exports.sheets import applications_rows, decision_rows, score_rows
 from criteria.models import Score
 from pacesetter.models import User
 from pacesetter.money import format_pounds
+from pacesetter.spreadsheets import FORMULA_STARTS, spreadsheet_safe
 from schemes.enums import ApplicationStatus, BudgetCategory, DecisionOutcome
 from schemes.models import Application, Decision, Round
 from tests.factories import BudgetLineFactory, OtherFundingFactory
@@ -250,24 +252,61 @@ def test_money_through_a_workbook_double_is_exact_to_the_penny(pennies):
         ("", ""),
     ],
 )
-def test_neutralise_prefixes_text_that_could_start_a_formula(text, expected):
-    assert neutralise(text) == expected
+def test_spreadsheet_safe_prefixes_text_that_could_start_a_formula(text, expected):
+    assert spreadsheet_safe(text) == expected
 
 
 @pytest.mark.parametrize(
     "value",
     [Decimal("-5.00"), Decimal("148000.00"), -3, 0, datetime.date(2020, 4, 1), None],
 )
-def test_neutralise_leaves_numbers_dates_and_blanks_alone(value):
-    assert neutralise(value) is value
+def test_spreadsheet_safe_leaves_numbers_dates_and_blanks_alone(value):
+    assert spreadsheet_safe(value) is value
 
 
 @given(text=st.text())
-def test_neutralise_never_returns_text_starting_a_formula(text):
-    result = neutralise(text)
+def test_spreadsheet_safe_never_returns_text_starting_a_formula(text):
+    result = spreadsheet_safe(text)
+    visible = "".join(c for c in text if c in "\t\r\n" or not (ord(c) < 32 or 127 <= ord(c) < 160))
 
-    assert not result.startswith(FORMULA_STARTS)
-    assert result in (text, "'" + text)
+    assert not result.lstrip().startswith(FORMULA_STARTS)
+    assert result in (visible, "'" + visible)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('\x01=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
+        ("\x00\x1f+cmd", "'+cmd"),
+        ("\x7f@SUM(A1)", "'@SUM(A1)"),
+        ("  =1", "'  =1"),
+        ("\n-1", "'\n-1"),
+        ("a\x01b", "ab"),
+    ],
+)
+def test_spreadsheet_safe_drops_control_characters_before_looking_for_a_formula(text, expected):
+    assert spreadsheet_safe(text) == expected
+
+
+FORMULA_MATERIAL = st.text(
+    alphabet=st.sampled_from(["=", "+", "-", "@", "\t", "\r", "\n", " ", "a", "1"])
+    | st.characters(max_codepoint=31)
+    | st.characters(min_codepoint=127, max_codepoint=159),
+    max_size=12,
+)
+
+
+@given(FORMULA_MATERIAL)
+def test_xlsx_cell_built_from_control_and_formula_characters_is_never_a_formula(text):
+    workbook = Workbook()
+    workbook.active.append([spreadsheet_safe(text)])
+    stream = io.BytesIO()
+    workbook.save(stream)
+
+    cell = load_workbook(io.BytesIO(stream.getvalue())).active["A1"]
+
+    assert cell.data_type != "f"
+    assert not str(cell.value or "").lstrip().startswith(FORMULA_STARTS)
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """Write a round's sheets as an XLSX workbook or a ZIP of CSV files.
 
-Every text cell passes through `neutralise()` first, so nothing a person typed can run as a
-formula when the file is opened in a spreadsheet program. Numbers and dates are never touched:
-a negative amount stays a number.
+Every cell passes through `pacesetter.spreadsheets.spreadsheet_safe()` first, so nothing a
+person typed can run as a formula when the file is opened in a spreadsheet program, whatever
+the order of its characters. Numbers and dates are never touched: a negative amount stays a
+number.
 
 Money in the workbook is stored as numbers (so sums work in Excel) with the format
 '#,##0.00'. openpyxl writes a Decimal as the text of its nearest double ("%.16g"), and a
@@ -20,13 +21,11 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from criteria.exports.sheets import applications_rows, budget_line_rows, decision_rows, score_rows
+from pacesetter.spreadsheets import spreadsheet_safe
 
-# Characters that make a spreadsheet program read a cell as a formula (OWASP, "CSV Injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 
@@ -38,14 +37,6 @@ CONTENT_TYPES = {
     CSV: "application/zip",
 }
 EXTENSIONS = {XLSX: "xlsx", CSV: "zip"}
-
-
-def neutralise(value):
-    """Return `value` safe to put in a spreadsheet cell: text that could start a formula gets
-    a leading apostrophe; anything that is not text is returned as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def round_sheets(round, *, anonymise):
@@ -69,7 +60,7 @@ def csv_bytes(header, rows):
     text = io.StringIO()
     writer = csv.writer(text)
     for row in [header, *rows]:
-        writer.writerow(["" if value is None else neutralise(value) for value in row])
+        writer.writerow(["" if value is None else spreadsheet_safe(value) for value in row])
     return ("\ufeff" + text.getvalue()).encode("utf-8")
 
 
@@ -80,14 +71,6 @@ def csv_zip(round, *, anonymise):
         for stem, _title, header, rows in round_sheets(round, anonymise=anonymise):
             archive.writestr(f"{stem}.csv", csv_bytes(header, rows))
     return buffer.getvalue()
-
-
-def _cell_value(value):
-    value = neutralise(value)
-    if isinstance(value, str):
-        # XML cannot hold most control characters; openpyxl refuses them rather than drop them.
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
 
 
 def xlsx(round, *, anonymise):
@@ -102,12 +85,12 @@ def xlsx(round, *, anonymise):
     bold = Font(bold=True)
     for _stem, title, header, rows in round_sheets(round, anonymise=anonymise):
         sheet = workbook.create_sheet(title=title)
-        sheet.append([_cell_value(value) for value in header])
+        sheet.append([spreadsheet_safe(value) for value in header])
         for cell in sheet[1]:
             cell.font = bold
         sheet.freeze_panes = "A2"
         for row in rows:
-            sheet.append([_cell_value(value) for value in row])
+            sheet.append([spreadsheet_safe(value) for value in row])
             for cell, value in zip(sheet[sheet.max_row], row, strict=True):
                 if isinstance(value, Decimal):
                     cell.number_format = MONEY_FORMAT
