@@ -51,10 +51,6 @@ from schemes.models import Application
 TWO_PLACES = Decimal("0.01")
 HUNDRED = Decimal(100)
 
-# The ranked statuses under their old name, for `criteria.domain.moderation` until its rewrite
-# takes `RANKED_STATUSES` itself.
-SCORED_STATUSES = RANKED_STATUSES
-
 # A reviewer whose mean differs from the panel's by this much or more (after rounding to
 # 2 places) is shown as harsher or more lenient; closer than this is "in line".
 CALIBRATION_BAND = Decimal("0.50")

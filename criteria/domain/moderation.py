@@ -9,13 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from criteria.domain.aggregation import SCORED_STATUSES
 from criteria.models import Moderation, ScalePoint
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
 from pacesetter.permissions import can
 from pacesetter.transitions import Refused
-from schemes.enums import RoundState
+from schemes.enums import RANKED_STATUSES, RoundState
 
 # Moderation settles the panel's scores before decisions; after that they stand as decided.
 MODERATION_ROUND_STATES = (RoundState.IN_REVIEW,)
@@ -34,7 +33,7 @@ def _check(application, criterion, score, rationale):
             _("Scores can be moderated only while the round is in review. It is %(state)s.")
             % {"state": round.get_state_display().lower()}
         )
-    if application.status not in SCORED_STATUSES:
+    if application.status not in RANKED_STATUSES:
         raise refusal(
             _("This application is %(status)s, so its scores cannot be moderated.")
             % {"status": application.get_status_display().lower()}

@@ -19,20 +19,19 @@ from pacesetter.permissions import can
 from pacesetter.transitions import Refused
 from schemes.domain.applications import transition_application
 from schemes.domain.rounds import round_transition
-from schemes.enums import ApplicationStatus, DecisionOutcome, RoundState
+from schemes.enums import (
+    AWAITING_DECISION_STATUSES,
+    DECIDABLE_STATUSES,
+    DECIDED_STATUSES,
+    ApplicationStatus,
+    DecisionOutcome,
+    RoundState,
+)
 from schemes.models import Application, Decision, Round
 
 S = ApplicationStatus
 
-# An application in one of these statuses has been submitted and still needs a decision.
-# Returned for clarification counts: it comes back to the panel once the board resubmits.
-AWAITING_DECISION = (S.SUBMITTED, S.CLARIFICATION, S.DEFERRED)
-# Final decisions: the application is locked and its feedback can be released.
-DECIDED = (S.APPROVED, S.DECLINED)
-# Everything the panel ranks: what was submitted and has not been withdrawn.
-RANKED = (*AWAITING_DECISION, *DECIDED)
-# A decision can be recorded on an application in these statuses ...
-DECIDABLE = (S.SUBMITTED, S.DEFERRED)
+# A decision is recorded on an application in `DECIDABLE_STATUSES` (schemes.enums) ...
 # ... in a round in one of these states (a closed round moves into review with it).
 DECIDING_ROUND_STATES = (RoundState.CLOSED, RoundState.IN_REVIEW)
 
@@ -93,9 +92,9 @@ def decision_problems(
 
 def decision_refusal(application):
     """Say why no decision can be recorded on `application` now, or return "" if one can."""
-    if application.status in DECIDED:
+    if application.status in DECIDED_STATUSES:
         return _("This application has been decided, so its decision cannot be changed.")
-    if application.status not in DECIDABLE:
+    if application.status not in DECIDABLE_STATUSES:
         return _("Only a submitted application can be decided. This application is %(status)s.") % {
             "status": application.get_status_display().lower()
         }
@@ -108,7 +107,7 @@ def decision_refusal(application):
 
 def undecided_applications(round):
     """The round's applications that were submitted and have no final decision yet."""
-    return Application.objects.filter(round=round, status__in=AWAITING_DECISION).order_by(
+    return Application.objects.filter(round=round, status__in=AWAITING_DECISION_STATUSES).order_by(
         "reference"
     )
 
@@ -120,7 +119,7 @@ def decide_round_if_complete(round, acting_user):
         return
     if undecided_applications(current).exists():
         return
-    if not Application.objects.filter(round=current, status__in=DECIDED).exists():
+    if not Application.objects.filter(round=current, status__in=DECIDED_STATUSES).exists():
         return
     note = _("Every submitted application has a decision")
     if current.state == RoundState.CLOSED:
@@ -216,15 +215,12 @@ def decision_record(
         decision.decided_on = decided_on
         decision._history_user = acting_user
         decision.save()
-        if outcome in DECIDED:
+        if outcome in DECIDED_STATUSES:
             decide_round_if_complete(current.round, acting_user)
     return decision
 
 
 __all__ = [
-    "AWAITING_DECISION",
-    "DECIDED",
-    "RANKED",
     "decision_problems",
     "decision_refusal",
     "decision_record",
