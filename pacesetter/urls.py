@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pacesetter import forms
-from pacesetter.views import audit
+from pacesetter.views import audit, public
 
 auth_overrides = [
     path(
@@ -32,6 +32,10 @@ urlpatterns = [
     *auth_overrides,
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accessibility/", public.accessibility, name="accessibility"),
+    path("privacy/", public.privacy, name="privacy"),
+    path("cookies/", public.cookies, name="cookies"),
+    path("contact/", public.contact, name="contact"),
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/events.csv", audit.audit_log_csv, name="audit_log_csv"),
     path("", include("schemes.urls")),
