@@ -55,6 +55,15 @@ class AuditAction(models.TextChoices):
     SIGN_IN = "account.signed_in", _("Signed in")
     SIGN_IN_FAILED = "account.sign_in_failed", _("Sign-in failed")
     SIGN_OUT = "account.signed_out", _("Signed out")
+    # People and invitations
+    INVITATION_SENT = "invitation.sent", _("Invitation sent")
+    INVITATION_RESENT = "invitation.resent", _("Invitation sent again")
+    INVITATION_ACCEPTED = "invitation.accepted", _("Invitation accepted")
+    INVITATION_RENEWAL_REQUESTED = "invitation.renewal_requested", _("New invitation asked for")
+    PERSON_ROLE_CHANGED = "person.role_changed", _("Role changed")
+    PERSON_ORGANISATION_CHANGED = "person.organisation_changed", _("Organisation changed")
+    PERSON_DEACTIVATED = "person.deactivated", _("Person deactivated")
+    PERSON_REACTIVATED = "person.reactivated", _("Person reactivated")
     # Edits made in the Django admin
     ADMIN_ADDED = "admin.added", _("Added in the admin")
     ADMIN_CHANGED = "admin.changed", _("Changed in the admin")

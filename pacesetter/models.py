@@ -1,6 +1,9 @@
 """People and organisations: who uses the portal and whom they work for."""
 
 import datetime
+import hashlib
+import hmac
+import secrets
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -142,6 +145,118 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_programme_manager(self):
         return self.role == Role.PROGRAMME_MANAGER
+
+
+LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
+INVITATION_LIFETIME = datetime.timedelta(days=7)
+
+
+def invitation_token_hash(token: str) -> str:
+    """Return the SHA-256 hex digest of an invitation token, the only form that is stored."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def waiting(self):
+        """Invitations neither accepted nor replaced (their link may have expired)."""
+        return self.filter(used_at__isnull=True, invalidated_at__isnull=True)
+
+    def for_token(self, token):
+        """Return the invitation whose link carries `token`, or None (for any string at all)."""
+        if not isinstance(token, str) or not token or len(token) > Invitation.TOKEN_MAX_LENGTH:
+            return None
+        digest = invitation_token_hash(token)
+        invitation = self.filter(token_hash=digest).first()
+        # The lookup already matched the digest; comparing again in constant time keeps the
+        # check itself from depending on how much of the digest matched.
+        if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
+            return None
+        return invitation
+
+
+class Invitation(models.Model):
+    """A programme manager's invitation to one person: the role, organisation and language.
+
+    The link it sends carries a random single-use token; only the token's SHA-256 digest is
+    stored, so a copy of the database opens no account. Written only by `pacesetter.people`.
+    """
+
+    TOKEN_MAX_LENGTH = 100
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        ACCEPTED = "accepted", _("Accepted")
+        REPLACED = "replaced", _("Replaced")
+        EXPIRED = "expired", _("Expired")
+
+    email = models.EmailField(_("email address"), db_index=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    language = models.CharField(
+        _("preferred language"), max_length=5, choices=LANGUAGES, default="en"
+    )
+    invited_by = models.ForeignKey(
+        "pacesetter.User",
+        verbose_name=_("invited by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    token_hash = models.CharField(_("token digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    invalidated_at = models.DateTimeField(
+        _("replaced"),
+        null=True,
+        blank=True,
+        help_text=_("When a newer invitation or a deactivation ended the link."),
+    )
+    renewal_requested_at = models.DateTimeField(_("new link asked for"), null=True, blank=True)
+    user = models.ForeignKey(
+        "pacesetter.User",
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        null=True,
+        blank=True,
+        help_text=_("The account the accepted invitation made or reactivated."),
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>"
+
+    @staticmethod
+    def new_token() -> str:
+        """Return a fresh random token for a link (43 URL-safe characters, 256 bits)."""
+        return secrets.token_urlsafe(32)
+
+    def state(self, now=None) -> str:
+        """Return whether the link still works, and if not, why not."""
+        if self.used_at:
+            return self.State.ACCEPTED
+        if self.invalidated_at:
+            return self.State.REPLACED
+        if (now or timezone.now()) >= self.expires_at:
+            return self.State.EXPIRED
+        return self.State.WAITING
+
+    def get_state_display(self):
+        return self.State(self.state()).label
 
 
 class AuditEventQuerySet(models.QuerySet):
