@@ -180,6 +180,13 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pacesetter@example.org")
 
+# The programme team's contact details, shown on the contact, accessibility and privacy pages.
+# The default address is an example: set SUPPORT_EMAIL to the team's real mailbox. The phone
+# number and the data protection officer's address are shown only when they are set.
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "pacesetter@gov.wales")
+SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "")
+DATA_PROTECTION_OFFICER_EMAIL = os.environ.get("DATA_PROTECTION_OFFICER_EMAIL", "")
+
 # Background work (the appraisal pack): the database backend, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
