@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from pacesetter.admin_audit import AuditedAdmin, ViewOnlyAdmin
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
-from pacesetter.models import AuditEvent, Organisation, User
+from pacesetter.models import AuditEvent, Invitation, Organisation, User
 
 
 @admin.register(Organisation)
@@ -77,3 +77,14 @@ class AuditEventAdmin(ViewOnlyAdmin, admin.ModelAdmin):
     list_select_related = ["actor"]
     search_fields = ["object_label", "reason", "actor__email"]
     date_hierarchy = "at"
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ViewOnlyAdmin, admin.ModelAdmin):
+    """Invitations: made, sent again and accepted only on the People page, never here."""
+
+    list_display = ["email", "full_name", "role", "organisation", "created_at", "used_at"]
+    list_filter = ["role"]
+    list_select_related = ["organisation"]
+    search_fields = ["email", "full_name"]
+    exclude = ["token_hash"]

@@ -7,6 +7,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +128,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return f"{self.full_name} <{self.email}>" if self.full_name else self.email
+
+    def get_absolute_url(self):
+        return reverse("person_detail", args=[self.pk])
 
     def get_full_name(self):
         return self.full_name

@@ -28,3 +28,7 @@ def chairs_a_panel(user):
 # The audit trail (timelines and the portal-wide log) tells who did what to every record.
 can_view_audit_log = rules.is_authenticated & is_programme_manager
 rules.add_perm("pacesetter.view_audit_log", can_view_audit_log)
+
+# People: who may use the portal, in which role, for which organisation.
+can_manage_people = rules.is_authenticated & rules.is_active & is_programme_manager
+rules.add_perm("pacesetter.manage_people", can_manage_people)

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pacesetter import forms
-from pacesetter.views import audit, public
+from pacesetter.views import audit, invitations, people, public
 
 auth_overrides = [
     path(
@@ -38,6 +38,23 @@ urlpatterns = [
     path("contact/", public.contact, name="contact"),
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/events.csv", audit.audit_log_csv, name="audit_log_csv"),
+    path("people/", people.people_list, name="people_list"),
+    path("people/invite/", people.person_invite, name="person_invite"),
+    path("people/<int:pk>/", people.person_detail, name="person_detail"),
+    path("people/<int:pk>/role/", people.person_change_role, name="person_change_role"),
+    path("people/<int:pk>/deactivate/", people.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", people.person_reactivate, name="person_reactivate"),
+    path(
+        "people/invitations/<int:pk>/resend/",
+        people.invitation_resend,
+        name="invitation_resend",
+    ),
+    path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    path(
+        "invitations/<str:token>/new-link/",
+        invitations.invitation_renewal,
+        name="invitation_renewal",
+    ),
     path("", include("schemes.urls")),
     path("", include("criteria.urls")),
     path("admin/", admin.site.urls),
