@@ -5,12 +5,15 @@ from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from pacesetter.models import Organisation
-from schemes.domain.task_list import duration_message, start_date_message, word_count
+from schemes.domain.task_list import start_date_message, word_count
 from schemes.enums import QuestionKind
+from schemes.forms.budget import AFFIXED_FIELD
 from schemes.forms.common import VersionedForm
 from schemes.forms.dates import RoundDateField, combine, date_layout, time_field
+from schemes.forms.money import MAX_MONTHS, MonthsField
 
 ORGANISATION_BLOCK = (
     '<div class="govuk-form-group"><h2 class="govuk-label govuk-label--s">'
@@ -94,21 +97,28 @@ class SectionForm(VersionedForm):
                     self.initial[name] = application.start_date
                 layout.append(date_layout(name))
             elif question.kind == QuestionKind.DURATION:
-                self.fields[name] = forms.IntegerField(
+                # The round sets the limit, so the hint says the limit rather than the question's
+                # guidance, which a question set shared by rounds cannot keep true.
+                limit = self.round.max_duration_months or MAX_MONTHS
+                self.fields[name] = MonthsField(
                     label=label,
-                    help_text=hint or _("In whole months"),
+                    help_text=ngettext(
+                        "Enter a whole number of months, up to %(limit)s month",
+                        "Enter a whole number of months, up to %(limit)s months",
+                        limit,
+                    )
+                    % {"limit": f"{limit:,}"},
                     required=False,
-                    min_value=1,
-                    max_value=600,
+                    max_value=limit,
                     initial=application.duration_months,
-                    error_messages={
-                        "invalid": _("Enter the duration as a whole number of months, like 24"),
-                        "min_value": _("The duration must be at least 1 month"),
-                        "max_value": _("The duration must be 600 months or fewer"),
-                    },
                 )
                 layout.append(
-                    Field.text(name, label_size=Size.SMALL, field_width=4, inputmode="numeric")
+                    Field(
+                        name,
+                        template=AFFIXED_FIELD,
+                        context={"suffix": _("months"), "label_size": "govuk-label--s"},
+                        css_class="govuk-input--width-3",
+                    )
                 )
             else:
                 self.fields[name] = forms.CharField(
@@ -148,10 +158,6 @@ class SectionForm(VersionedForm):
                 early, late = self.round.earliest_start_date, self.round.latest_start_date
                 if (early and value < early) or (late and value > late):
                     self.add_error(name, start_date_message(self.round))
-            if question.kind == QuestionKind.DURATION:
-                limit = self.round.max_duration_months
-                if limit and value > limit:
-                    self.add_error(name, duration_message(self.round))
         return cleaned
 
 

@@ -16,6 +16,8 @@ from pacesetter.money import PENNY, format_pounds
 
 MAX_AMOUNT = Decimal("100000000.00")
 MAX_QUANTITY = 1_000_000
+# The longest duration any round may allow: 50 years, far past any scheme, within the column.
+MAX_MONTHS = 600
 
 # Digits, optionally grouped in thousands with commas, then an optional fraction.
 NUMBER = re.compile(r"(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?", re.ASCII)
@@ -131,6 +133,47 @@ class QuantityField(forms.Field):
                 params={"limit": f"{MAX_QUANTITY:,}"},
             )
         return quantity
+
+
+class MonthsField(forms.Field):
+    """A whole number of months from 1 to `max_value`, in ASCII digits: "24", never "２４"."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Enter the duration as a whole number of months, like 24"),
+        "min_value": _("The duration must be at least 1 month"),
+        "max_value": _("The duration must be %(limit)s months or fewer"),
+    }
+
+    def __init__(self, *, max_value, **kwargs):
+        self.max_value = max_value
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "inputmode": "numeric",
+            "spellcheck": "false",
+            "autocomplete": "off",
+        }
+
+    def to_python(self, value):
+        text = strip_input(value)
+        if text in self.empty_values:
+            return None
+        parts = parse_number(text)
+        if parts is None or parts[1] or "," in text:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        months = int(parts[0])
+        if months < 1:
+            raise ValidationError(self.error_messages["min_value"], code="min_value")
+        if months > self.max_value:
+            raise ValidationError(
+                self.error_messages["max_value"],
+                code="max_value",
+                params={"limit": f"{self.max_value:,}"},
+            )
+        return months
 
 
 class PercentageField(forms.Field):

@@ -11,7 +11,7 @@ from pacesetter.money import format_pounds
 from schemes.domain.round_setup import round_problems, shares_problem
 from schemes.enums import RoundState
 from schemes.forms.dates import RoundDateField, combine, date_layout, time_field
-from schemes.forms.money import MoneyField
+from schemes.forms.money import MoneyField, MonthsField
 from schemes.models import QuestionSet, Round, StrategicFramework
 
 MAX_DURATION_MONTHS = 120
@@ -147,16 +147,15 @@ class RoundForm(RoundTimesForm):
             "The latest scheme start date must be a real date between 2000 and 2100, like 31 3 2030"
         ),
     )
-    max_duration_months = forms.IntegerField(
+    max_duration_months = MonthsField(
         label=_("Maximum scheme duration in months (optional)"),
         help_text=_("For example, 24 for two years"),
         required=False,
-        min_value=1,
         max_value=MAX_DURATION_MONTHS,
         error_messages={
             "invalid": _("Enter the maximum duration as a whole number of months, like 24"),
             "min_value": _("The maximum duration must be at least 1 month"),
-            "max_value": _("The maximum duration must be %(limit_value)s months or fewer"),
+            "max_value": _("The maximum duration must be %(limit)s months or fewer"),
         },
     )
     envelope_total = MoneyField(
