@@ -24,18 +24,26 @@ hypothesis.settings.load_profile("portal")
 
 @pytest.fixture(scope="session", autouse=True)
 def session_settings(tmp_path_factory):
-    """Set what every test runs under, once per test process (each xdist worker has its own).
+    """Set what every test, and the demo data's load, runs under, once per test process.
 
-    A fast password hasher; background tasks run at once, in the test, instead of waiting for
-    a worker; and files (uploads, packs, the pack cache) go to this process's own temporary
-    folder, never the repository's media/ nor another worker's. A test may still override any.
+    A fast password hasher, and files (uploads, packs, the pack cache) in this process's own
+    temporary folder, never the repository's media/ nor another xdist worker's. A test may
+    still override any.
     """
     with override_settings(
         PASSWORD_HASHERS=FAST_HASHERS,
-        TASKS=IMMEDIATE_TASKS,
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Run background tasks at once, in the test, instead of waiting for a worker.
+
+    Per test, not per process: the demo data is loaded with the tasks it queues left queued.
+    """
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture(scope="session")
