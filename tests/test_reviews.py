@@ -324,11 +324,12 @@ def test_score_page_shows_the_application_beside_the_criteria_as_the_set_groups_
 
     soup = soup_of(signed_in(REVIEWER1).get(score_url(assignment)))
 
-    columns = soup.select("main .govuk-grid-row > div")
-    assert [column["class"] for column in columns] == [
-        ["govuk-grid-column-one-half"],
-        ["govuk-grid-column-one-half"],
-    ]
+    # Two columns, each a focusable scroll region named by its heading (issue 17).
+    columns = soup.select("main .govuk-grid-row.app-review > section")
+    assert [
+        (column["id"], column["tabindex"], text(soup.find(id=column["aria-labelledby"])))
+        for column in columns
+    ] == [("application", "0", "The application"), ("review", "0", "Your review")]
     assert text(soup.h1) == "Embedding Quality Improvement in Primary Care"
     assert len(soup.select("#application [data-ticked=yes]")) == 6
     assert soup.select_one("#application [data-total=requested]").get_text() == "£296,000.00"
@@ -376,7 +377,28 @@ def test_score_page_shows_each_criterion_with_its_wording_key_phrase_and_scale(s
         "Justification for criterion 1a"
     )
     buttons = [text(b) for b in soup.select("#review form button")]
-    assert buttons == ["Save draft", "Submit review"]
+    assert buttons == ["Submit review", "Save draft"]
+
+
+def test_score_page_leads_with_a_link_to_the_form_and_sizes_as_govuk_does(signed_in):
+    assignment = assign(REVIEWER1)
+
+    soup = soup_of(signed_in(REVIEWER1).get(score_url(assignment)))
+
+    skip = soup.select_one("main #skip-to-review")
+    assert (text(skip), skip["href"]) == ("Go to the scoring form", "#review")
+    assert soup.select(".govuk-radios--small") == []
+    assert [h["class"] for h in soup.select("main h1, #application-heading, #review-heading")] == [
+        ["govuk-heading-l"],
+        ["govuk-heading-m"],
+        ["govuk-heading-m"],
+    ]
+    assert {
+        legend["class"][-1] for legend in soup.select("#review fieldset[data-group] > legend")
+    } == {"govuk-fieldset__legend--m"}
+    assert {h["class"][0] for h in soup.select("#review [data-criterion] > h3")} == {
+        "govuk-heading-s"
+    }
 
 
 def test_score_page_of_a_flat_set_lists_criteria_without_groups(signed_in):

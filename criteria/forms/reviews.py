@@ -98,7 +98,7 @@ class ReviewForm(forms.Form):
             )
             criterion_fields[criterion.pk] = TemplateBlock(
                 "criteria/review/_criterion_fields.html",
-                Field.radios(f"score_{criterion.pk}", legend_size=Size.SMALL, small=True),
+                Field.radios(f"score_{criterion.pk}", legend_size=Size.SMALL),
                 Field.textarea(f"justification_{criterion.pk}", label_size=Size.SMALL, rows=4),
                 criterion=criterion,
             )
@@ -120,9 +120,11 @@ class ReviewForm(forms.Form):
             Field.radios("recommendation", legend_size=Size.MEDIUM),
             Field.textarea("comment", label_size=Size.MEDIUM, rows=6),
             Div(
-                # Save draft comes first, so pressing Enter in the form never submits the review.
-                Button.secondary(SAVE_DRAFT, _("Save draft")),
+                # The main action first, as GOV.UK orders a button group. Which one was pressed
+                # is read from its name (`submitting`), never from its position; a submission
+                # still asks for every score, so Enter on a part-scored sheet locks nothing.
                 Button(SUBMIT_REVIEW, _("Submit review")),
+                Button.secondary(SAVE_DRAFT, _("Save draft")),
                 css_class="govuk-button-group",
             ),
         )
