@@ -52,9 +52,10 @@ demo: install
 	$(BIN)/python manage.py load_demo_data
 	@echo "Serving the Pacesetter portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	@echo "A background worker makes appraisal packs (manage.py db_worker)."
-	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	@echo "Sign-in asks for no second factor in the demo (REQUIRE_TWO_FACTOR=false)."
+	@REQUIRE_TWO_FACTOR=false $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(BIN)/python manage.py runserver $(HOST):$(PORT)
+		REQUIRE_TWO_FACTOR=false $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -55,6 +55,12 @@ class AuditAction(models.TextChoices):
     SIGN_IN = "account.signed_in", _("Signed in")
     SIGN_IN_FAILED = "account.sign_in_failed", _("Sign-in failed")
     SIGN_OUT = "account.signed_out", _("Signed out")
+    SIGN_IN_LOCKED_OUT = "account.locked_out", _("Sign-in locked after repeated failures")
+    SIGN_IN_UNLOCKED = "account.unlocked", _("Sign-in lock lifted")
+    TWO_FACTOR_SET_UP = "account.two_factor_set_up", _("Authenticator app set up")
+    RECOVERY_CODES_MADE = "account.recovery_codes_made", _("New recovery codes made")
+    TWO_FACTOR_RESET = "account.two_factor_reset", _("Second factor reset")
+    LANGUAGE_CHANGED = "account.language_changed", _("Language changed")
     # People and invitations
     INVITATION_SENT = "invitation.sent", _("Invitation sent")
     INVITATION_RESENT = "invitation.resent", _("Invitation sent again")

@@ -32,3 +32,8 @@ rules.add_perm("pacesetter.view_audit_log", can_view_audit_log)
 # People: who may use the portal, in which role, for which organisation.
 can_manage_people = rules.is_authenticated & rules.is_active & is_programme_manager
 rules.add_perm("pacesetter.manage_people", can_manage_people)
+
+# Helping someone who cannot sign in: reset their second factor, lift a sign-in lock.
+can_help_people_sign_in = rules.is_authenticated & is_programme_manager
+rules.add_perm("pacesetter.reset_two_factor", can_help_people_sign_in)
+rules.add_perm("pacesetter.unlock_sign_in", can_help_people_sign_in)

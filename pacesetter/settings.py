@@ -61,20 +61,30 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "pacesetter.uploads.UnreadableUploadMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "pacesetter.sign_in.SessionLimitsMiddleware",
+    "pacesetter.sign_in.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pacesetter.urls"
@@ -90,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pacesetter.context_processors.session_timing",
             ],
         },
     },
@@ -122,18 +133,56 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "pacesetter.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out email or address is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# NCSC password guidance: length and a check against common passwords, no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A password reset link works for an hour.
+PASSWORD_RESET_TIMEOUT = 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "criteria:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Every role signs in with a second factor (an authenticator app's code) unless this is off:
+# `make demo` turns it off so the demo users sign in with their passwords alone.
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", True)
+OTP_TOTP_ISSUER = "Pacesetter portal"
+
+# Sessions end after 30 minutes without a request and 12 hours after signing in, whatever
+# happens (pacesetter.sign_in.SessionLimitsMiddleware); a warning page comes 5 minutes early.
+SESSION_IDLE_SECONDS = 30 * 60
+SESSION_WARNING_SECONDS = 5 * 60
+SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+
+# Guessing is stopped (django-axes): 5 failed sign-ins for one email, or from one address,
+# lock that email or address; each further failure doubles the wait, from 15 minutes up to a
+# day (pacesetter.lockout.cool_off). A manager or `manage.py axes_reset_username` lifts it.
+AXES_FAILURE_LIMIT = 5
+AXES_VERBOSE = False
+# Locks are lifted on the People page or by command, both audited; not in the admin.
+AXES_ENABLE_ADMIN = False
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "pacesetter.lockout.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_USERNAME_CALLABLE = "pacesetter.lockout.attempted_email"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "pacesetter.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# The portal's own audit trail records sign-ins; axes keeps only what it needs to lock.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# What axes keeps of a failed attempt's form never includes a code (nor, as always, a password).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
@@ -232,5 +281,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "pikepdf": {"level": "WARNING"},
+        # django-axes reports every sign-in at INFO; the audit trail records them already.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -3,14 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pacesetter import forms
-from pacesetter.views import audit, invitations, people, public
+from pacesetter.views import account, audit, invitations, people, person_access, public, sign_in
 
 auth_overrides = [
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=forms.SignInForm),
+        sign_in.SignInView.as_view(),
         name="login",
     ),
+    path("accounts/login/code/", sign_in.code_step, name="login_code"),
     path(
         "accounts/password_change/",
         auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),
@@ -32,6 +33,23 @@ urlpatterns = [
     *auth_overrides,
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", account.account, name="account"),
+    path("account/language/", account.change_language, name="account_language"),
+    path("account/confirm-password/", account.confirm_password, name="account_confirm_password"),
+    path("account/two-factor/setup/", account.two_factor_setup, name="account_two_factor_setup"),
+    path(
+        "account/two-factor/recovery-codes/",
+        account.new_recovery_codes,
+        name="account_recovery_codes",
+    ),
+    path("account/session/", sign_in.session_warning, name="account_session"),
+    path("account/signed-out/", sign_in.signed_out, name="account_signed_out"),
+    path(
+        "people/<int:pk>/two-factor/reset/",
+        person_access.person_two_factor_reset,
+        name="person_two_factor_reset",
+    ),
+    path("people/<int:pk>/unlock/", person_access.person_unlock, name="person_unlock"),
     path("accessibility/", public.accessibility, name="accessibility"),
     path("privacy/", public.privacy, name="privacy"),
     path("cookies/", public.cookies, name="cookies"),

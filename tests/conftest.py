@@ -33,6 +33,8 @@ def session_settings(tmp_path_factory):
     with override_settings(
         PASSWORD_HASHERS=FAST_HASHERS,
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        # Most tests sign in as the demo users do; the two-factor tests turn it on.
+        REQUIRE_TWO_FACTOR=False,
     ):
         yield
 
