@@ -928,3 +928,82 @@ def test_attachment_type_of_damaged_plain_zip_is_refused(changes, cut):
 )
 def test_safe_file_name_of_hostile_or_long_names(name, safe):
     assert safe_file_name(name, fallback="fallback.pdf") == safe
+
+
+def text(element):
+    return " ".join(element.get_text(" ").split())
+
+
+def raw_upload(client, application, *, file_name, token):
+    """POST the upload form as a browser sends it, with a file name no test helper would cut."""
+    boundary = "----portal-test-boundary"
+    fields = {
+        "csrfmiddlewaretoken": token,
+        "version": str(application.version),
+        "kind": "plan_on_a_page",
+        "upload": "",
+    }
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    )
+    body += (
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="file"; filename="{file_name}"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    ).encode()
+    body += PDF_BYTES + f"\r\n--{boundary}--\r\n".encode()
+    return client.post(
+        attachments_url(application),
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+@pytest.mark.parametrize("length", [2_000, 100_000])
+def test_upload_with_a_huge_file_name_shows_a_form_error(demo_user, cav_draft, media_root, length):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(demo_user(APPLICANT_CAV))
+    page = BeautifulSoup(client.get(attachments_url(cav_draft)).content, "html.parser")
+    token = page.select_one("input[name=csrfmiddlewaretoken]")["value"]
+
+    response = raw_upload(client, cav_draft, file_name="a" * length + ".pdf", token=token)
+    shown = BeautifulSoup(client.get(response["Location"]).content, "html.parser")
+
+    cav_draft.refresh_from_db()
+    assert (response.status_code, response["Location"]) == (302, attachments_url(cav_draft))
+    assert [text(item) for item in shown.select(".govuk-error-summary li")] == [
+        "The file name must be 255 characters or fewer. Rename the file and choose it again"
+    ]
+    assert shown.select_one(".govuk-error-message").get_text(" ", strip=True) == (
+        "Error: The file name must be 255 characters or fewer. Rename the file and choose it again"
+    )
+    assert cav_draft.version == 1
+    assert stored_files(media_root) == []
+
+
+def test_upload_refusal_is_shown_once(demo_user, cav_draft, media_root):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(demo_user(APPLICANT_CAV))
+    page = BeautifulSoup(client.get(attachments_url(cav_draft)).content, "html.parser")
+    token = page.select_one("input[name=csrfmiddlewaretoken]")["value"]
+    raw_upload(client, cav_draft, file_name="a" * 100_000 + ".pdf", token=token)
+    client.get(attachments_url(cav_draft))
+
+    again = BeautifulSoup(client.get(attachments_url(cav_draft)).content, "html.parser")
+
+    assert again.select(".govuk-error-summary") == []
+
+
+def test_upload_with_a_long_file_name_a_browser_can_send_is_stored_cut(
+    demo_user, cav_draft, media_root
+):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(demo_user(APPLICANT_CAV))
+    page = BeautifulSoup(client.get(attachments_url(cav_draft)).content, "html.parser")
+    token = page.select_one("input[name=csrfmiddlewaretoken]")["value"]
+
+    response = raw_upload(client, cav_draft, file_name="a" * 600 + ".pdf", token=token)
+
+    assert (response.status_code, response["Location"]) == (302, attachments_url(cav_draft))
+    assert Attachment.objects.get(application=cav_draft).original_name == "a" * 96 + ".pdf"

@@ -10,6 +10,11 @@ from schemes.forms.common import VersionedForm
 from schemes.validators import EMPTY, attachment_type
 
 ACCEPTED_EXTENSIONS = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"
+# Django cannot read an upload whose name runs to a thousand characters or so; asking for 255
+# (what file systems allow) is an instruction that always works.
+FILE_NAME_TOO_LONG = _(
+    "The file name must be 255 characters or fewer. Rename the file and choose it again"
+)
 
 
 class AttachmentForm(VersionedForm):
@@ -47,6 +52,10 @@ class AttachmentForm(VersionedForm):
                 css_class="govuk-button-group",
             ),
         )
+
+    def show_unreadable_upload(self):
+        """Show on the page drawn afresh that the last upload could not be read."""
+        self.errors["file"] = self.error_class([FILE_NAME_TOO_LONG])
 
     def clean(self):
         cleaned_data = super().clean()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from pacesetter.permissions import can
 from pacesetter.transitions import Refused
+from pacesetter.uploads import upload_was_refused
 from schemes.domain.attachments import attachment_add, attachment_remove, download_name
 from schemes.domain.editing import editing
 from schemes.forms.attachments import AttachmentForm, RemoveAttachmentForm
@@ -27,6 +28,8 @@ def attachments(request, reference):
         form = AttachmentForm(request.POST, request.FILES)
     else:
         form = AttachmentForm(initial={"version": application.version})
+        if upload_was_refused(request):
+            form.show_unreadable_upload()
     if form.is_bound and form.is_valid():
         try:
             with editing(
