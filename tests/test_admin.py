@@ -15,7 +15,7 @@ from criteria.models import (
 from pacesetter.admin_audit import AuditedAdmin
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
-from pacesetter.models import AuditEvent, Organisation, User
+from pacesetter.models import AuditEvent, Invitation, Organisation, User
 from schemes.admin import APPLICATION_WORKFLOW_FIELDS, ROUND_WORKFLOW_FIELDS
 from schemes.enums import ApplicationStatus, RoundState
 from schemes.models import (
@@ -48,6 +48,7 @@ WORKFLOW_MODELS = [
     Moderation,
     PackJob,
     AuditEvent,
+    Invitation,
 ]
 
 
@@ -111,7 +112,7 @@ def test_every_portal_model_admin_is_audited():
     }
 
     assert portal == dict.fromkeys(portal, True)
-    assert len(portal) == 21
+    assert len(portal) == 22
 
 
 @pytest.mark.parametrize("model", WORKFLOW_MODELS, ids=lambda model: model.__name__)
