@@ -1,6 +1,7 @@
-"""Template filters shared by every page: money, answers typed as plain text, permissions."""
+"""Template filters shared by every page: money, times, plain-text answers, permissions, regions."""
 
 from django import template
+from django.template.loader import render_to_string
 
 from pacesetter.money import format_pounds
 from pacesetter.permissions import can
@@ -27,3 +28,31 @@ def paragraphs(text):
 def allowed(context, permission, obj=None):
     """Whether the portal's rules let the signed-in user do `permission` (on `obj`)."""
     return can(context.get("user"), permission, obj)
+
+
+class ScrollingRegionNode(template.Node):
+    def __init__(self, label, nodelist):
+        self.label = label
+        self.nodelist = nodelist
+
+    def render(self, context):
+        return render_to_string(
+            "includes/_scrolling_region.html",
+            {"label": self.label.resolve(context), "table": self.nodelist.render(context)},
+        )
+
+
+@register.tag
+def scrolling_region(parser, token):
+    """Wrap a wide table (or chart) in its own focusable, labelled region that scrolls sideways.
+
+    `{% scrolling_region _("Score matrix") %}<table>...</table>{% endscrolling_region %}`: the page
+    then reflows at 320 px while the table keeps its columns (WCAG 1.4.10 exempts data tables).
+    The label may be a variable, or `_("...")` to translate it.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: the region's label")
+    nodelist = parser.parse(("endscrolling_region",))
+    parser.delete_first_token()
+    return ScrollingRegionNode(parser.compile_filter(bits[1]), nodelist)
