@@ -77,7 +77,10 @@ def lift_lock(email):
 
     Failures counted against an address stay: an address is not one person's to lift.
     """
-    return AxesProxyHandler.reset_attempts(username=attempted_email(None, {"username": email}))
+    email = attempted_email(None, {"username": email})
+    records = AccessAttempt.objects.filter(username=email).count()
+    AxesProxyHandler.reset_attempts(username=email)
+    return records
 
 
 def lockout_response(request, original_response=None, credentials=None):

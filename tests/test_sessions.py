@@ -1,0 +1,208 @@
+"""Sessions end on the server: after 30 minutes idle, 12 hours at most, at sign-out, and for
+every other browser when the password changes. Passwords follow NCSC guidance."""
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from pacesetter import sign_in
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+
+
+@pytest.fixture
+def person():
+    return UserFactory()
+
+
+def signed_in_client(person):
+    client = Client()
+    response = client.post(LOGIN, {"username": person.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def set_clocks(client, **seconds_ago):
+    """Move the session's clocks back: SIGNED_IN_AT=..., LAST_SEEN_AT=... seconds ago."""
+    session = client.session
+    for key, ago in seconds_ago.items():
+        session[getattr(sign_in, key)] = sign_in.now() - ago
+    session.save()
+
+
+def test_session_idle_for_over_30_minutes_is_signed_out_on_the_next_request(person):
+    client = signed_in_client(person)
+    set_clocks(client, LAST_SEEN_AT=30 * 60 + 1)
+
+    response = client.get("/")
+    after = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/account/signed-out/?reason=idle"
+    assert "_auth_user_id" not in client.session
+    assert after.status_code == 302
+    assert after["Location"].startswith(LOGIN)
+
+
+def test_session_idle_for_under_30_minutes_carries_on_and_counts_as_activity(person):
+    client = signed_in_client(person)
+    set_clocks(client, LAST_SEEN_AT=29 * 60)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert sign_in.now() - client.session[sign_in.LAST_SEEN_AT] < 5
+
+
+def test_session_over_12_hours_old_is_signed_out_however_active(person):
+    client = signed_in_client(person)
+    set_clocks(client, SIGNED_IN_AT=12 * 60 * 60 + 1, LAST_SEEN_AT=0)
+
+    response = client.get("/")
+
+    assert response["Location"] == "/account/signed-out/?reason=limit"
+    assert "_auth_user_id" not in client.session
+
+
+def test_signed_out_page_says_why(client):
+    idle = client.get("/account/signed-out/?reason=idle")
+    limit = client.get("/account/signed-out/?reason=limit")
+
+    assert idle.status_code == limit.status_code == 200
+    assert "had not done anything in the portal for 30 minutes" in idle.content.decode()
+    assert "signed in for 12 hours" in limit.content.decode()
+
+
+def test_every_signed_in_page_refreshes_to_the_warning_25_minutes_on(person):
+    client = signed_in_client(person)
+
+    content = client.get("/rounds/?page=2").content.decode()
+
+    assert (
+        '<meta http-equiv="refresh" content="1500;url=/account/session/?next=/rounds/%3Fpage%3D2">'
+        in content
+    )
+
+
+def test_signed_out_pages_do_not_refresh(client):
+    content = client.get(LOGIN).content.decode()
+
+    assert 'http-equiv="refresh"' not in content
+
+
+def test_warning_page_is_not_activity_and_refreshes_to_sign_out_at_the_limit(person, monkeypatch):
+    client = signed_in_client(person)
+    moment = sign_in.now()
+    monkeypatch.setattr(sign_in, "now", lambda: moment)
+    set_clocks(client, LAST_SEEN_AT=25 * 60)
+    seen = client.session[sign_in.LAST_SEEN_AT]
+
+    response = client.get("/account/session/?next=/rounds/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "You will be signed out soon" in content
+    assert client.session[sign_in.LAST_SEEN_AT] == seen
+    assert response.context["refresh_after"] == 5 * 60 + 5
+    assert 'content="305;url=/account/session/?next=/rounds/"' in content
+
+
+def test_stay_signed_in_keeps_the_session_and_goes_back(person):
+    client = signed_in_client(person)
+    set_clocks(client, LAST_SEEN_AT=28 * 60)
+
+    response = client.post("/account/session/", {"next": "/rounds/"})
+    set_clocks(client, LAST_SEEN_AT=10)
+    later = client.get("/rounds/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/rounds/"
+    assert later.status_code == 200
+
+
+def test_stay_signed_in_refuses_to_go_to_another_site(person):
+    client = signed_in_client(person)
+
+    response = client.post("/account/session/", {"next": "https://evil.example.com/"})
+
+    assert response["Location"] == "/"
+
+
+def test_warning_page_after_the_session_ended_goes_to_the_signed_out_page(client):
+    response = client.get("/account/session/?next=/rounds/")
+
+    assert response["Location"] == "/account/signed-out/"
+
+
+def test_sign_out_ends_the_session_on_the_server(person):
+    client = signed_in_client(person)
+    key = client.session.session_key
+
+    response = client.post("/accounts/logout/")
+
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_header_sign_out_is_a_form_that_posts(person):
+    client = signed_in_client(person)
+
+    content = client.get("/").content.decode()
+
+    assert '<form method="post" action="/accounts/logout/">' in content
+    assert client.get("/accounts/logout/").status_code == 405
+
+
+def test_password_change_ends_the_persons_other_sessions_but_not_this_one(person):
+    here, elsewhere = signed_in_client(person), signed_in_client(person)
+    new_password = "a-new-and-long-passphrase"
+
+    response = here.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+
+    assert response.status_code == 302
+    assert here.get("/").status_code == 200
+    assert elsewhere.get("/")["Location"].startswith(LOGIN)
+
+
+def test_password_change_asks_for_the_current_password(person):
+    client = signed_in_client(person)
+
+    response = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "not-the-password",
+            "new_password1": "a-new-and-long-passphrase",
+            "new_password2": "a-new-and-long-passphrase",
+        },
+    )
+
+    assert response.status_code == 200
+    person.refresh_from_db()
+    assert person.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short-pass1", "This password is too short. It must contain at least 12 characters."),
+        ("password1234", "This password is too common."),
+    ],
+)
+def test_password_shorter_than_12_or_common_is_refused(person, password, message):
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, person)
+
+    assert refused.value.messages == [message]
+
+
+@pytest.mark.parametrize("password", ["zebracornfla", "839201746539", "river otter lantern"])
+def test_password_of_12_or_more_uncommon_characters_needs_no_other_rules(person, password):
+    assert validate_password(password, person) is None
