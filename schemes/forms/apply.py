@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from pacesetter.models import Organisation
+from pacesetter.text_limits import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, text_field
 from schemes.domain.task_list import start_date_message, word_count
 from schemes.enums import QuestionKind
 from schemes.forms.budget import AFFIXED_FIELD
@@ -121,11 +122,12 @@ class SectionForm(VersionedForm):
                     )
                 )
             else:
-                self.fields[name] = forms.CharField(
+                self.fields[name] = text_field(
                     label=label,
                     help_text=hint,
                     required=False,
                     strip=True,
+                    max_length=ANSWER_MAX_LENGTH,
                     initial=answers.get(question.pk, ""),
                     widget=forms.Textarea(attrs={"rows": 8}),
                 )
@@ -221,15 +223,12 @@ class DeclarationForm(VersionedForm):
 class ReasonForm(forms.Form):
     """A required free-text reason: for a withdrawal or a clarification request."""
 
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    reason = text_field(widget=forms.Textarea(attrs={"rows": 5}), max_length=NOTE_MAX_LENGTH)
 
     def __init__(self, *args, label, required_message, submit_label, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
-        self.fields["reason"].error_messages = {
-            "required": required_message,
-            "max_length": _("Use 5,000 characters or fewer"),
-        }
+        self.fields["reason"].error_messages["required"] = required_message
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.textarea("reason", label_size=Size.SMALL), Button("submit", submit_label)
@@ -248,8 +247,11 @@ class ExtensionForm(forms.Form):
         invalid_message=_("Enter the new deadline as a real date, like 28 2 2027"),
     )
     until_time = time_field(_("New deadline: time"), _("Enter the time, like 17:00"))
-    reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    reason = text_field(
+        label=_("Reason"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, round, **kwargs):

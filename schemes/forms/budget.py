@@ -14,6 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.money import format_pounds
+from pacesetter.text_limits import NOTE_MAX_LENGTH, text_field
 from schemes.domain.budget_editing import DOWN, FUNDING_FIELDS, LINE_FIELDS, UP
 from schemes.enums import PERCENTAGE_BASE_CHOICES, PERCENTAGE_OF_YEAR, BudgetCategory
 from schemes.forms.common import VersionedForm
@@ -170,9 +171,10 @@ class BudgetLineForm(BudgetEditorForm):
             "invalid_choice": _("Select what the percentage is of"),
         },
     )
-    comment = forms.CharField(
+    comment = text_field(
         label=_("Comment (optional)"),
         required=False,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea,
         help_text=_("For example, how the cost is worked out"),
     )
@@ -277,9 +279,10 @@ class OtherFundingForm(BudgetEditorForm):
         help_text=_("In pounds and pence, like 559000.00"),
         error_messages={"required": _("Enter the amount in pounds and pence, like 559000.00")},
     )
-    comment = forms.CharField(
+    comment = text_field(
         label=_("Comment (optional)"),
         required=False,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea,
     )
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.money import format_pounds
+from pacesetter.text_limits import NOTE_MAX_LENGTH, text_field
 from schemes.domain.decisions import (
     AMOUNT_MISSING,
     AMOUNT_NOT_POSITIVE,
@@ -32,7 +33,6 @@ OUTCOME_FIELDS = {
     DecisionOutcome.DECLINED: ("reasons",),
     DecisionOutcome.DEFERRED: ("note",),
 }
-TEXT_LIMIT = 5000
 
 
 class ApprovedAmountField(MoneyField):
@@ -105,27 +105,24 @@ class DecisionForm(forms.Form):
             "precision": AMOUNT_PRECISION,
         },
     )
-    conditions = forms.CharField(
+    conditions = text_field(
         label=_("Conditions (optional)"),
         required=False,
-        max_length=TEXT_LIMIT,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": _("Use 5,000 characters or fewer")},
     )
-    reasons = forms.CharField(
+    reasons = text_field(
         label=_("Reasons for declining"),
         required=False,
-        max_length=TEXT_LIMIT,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The health board will read these when feedback is released."),
-        error_messages={"max_length": _("Use 5,000 characters or fewer")},
     )
-    note = forms.CharField(
+    note = text_field(
         label=_("Why is the decision deferred? (optional)"),
         required=False,
-        max_length=TEXT_LIMIT,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": _("Use 5,000 characters or fewer")},
     )
     decided_on = DecisionDateField(
         label=_("Date of the decision"), help_text=_("For example, 27 3 2026")
