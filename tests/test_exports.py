@@ -704,3 +704,40 @@ def test_applications_rows_count_the_queries_exactly(django_assert_num_queries):
         Decimal("200.00"),
         Decimal("300.00"),
     ]
+
+
+@pytest.fixture
+def control_character_round():
+    """A round whose application starts its words with a control character, then a formula."""
+    round, criteria = panel_round(("1",))
+    application = panel_application(round, title='\x01=HYPERLINK("http://evil","Open")')
+    BudgetLineFactory(
+        application=application,
+        year=1,
+        category=BudgetCategory.STAFF,
+        description="\x02+1",
+        comment="\x1f@SUM(A1)",
+        amount=Decimal("1000.00"),
+    )
+    review = panel_review(application, panel_reviewer(), {criteria[0]: 3})
+    Score.objects.filter(review=review).update(justification="\x7f\x00-2+3")
+    return round
+
+
+@pytest.mark.django_db
+def test_xlsx_download_of_control_characters_then_a_formula_holds_no_formula(
+    signed_in, control_character_round
+):
+    url = reverse("criteria:round_export_file", args=[control_character_round.code, "xlsx"])
+
+    content = signed_in(MANAGER).get(url).getvalue()
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    sheets = workbook_rows(content)
+    [application] = as_dicts(sheets["Applications"])
+    [line] = as_dicts(sheets["Budget lines"])
+    [score] = as_dicts(sheets["Scores"])
+    assert "f" not in {cell.data_type for sheet in workbook for row in sheet for cell in row}
+    assert application["Scheme title"] == '\'=HYPERLINK("http://evil","Open")'
+    assert (line["Description"], line["Comment"]) == ("'+1", "'@SUM(A1)")
+    assert score["Justification"] == "'-2+3"
