@@ -7,4 +7,7 @@ class PacesetterConfig(AppConfig):
     verbose_name = _("People and organisations")
 
     def ready(self):
-        from pacesetter import signals  # noqa: F401 - connects the sign-in audit receivers
+        from pacesetter import (  # noqa: F401 - registers the deploy checks
+            checks,
+            signals,  # connects the sign-in audit receivers
+        )

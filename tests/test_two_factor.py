@@ -7,6 +7,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pacesetter import sign_in
+from pacesetter.checks import second_factor_required
 from pacesetter.enums import AuditAction, Role
 from pacesetter.models import AuditEvent
 from pacesetter.two_factor import (
@@ -301,3 +302,15 @@ def test_person_whose_second_factor_was_reset_sets_up_a_new_one_at_next_sign_in(
 
     assert response["Location"] == "/"
     assert client.get("/")["Location"] == SETUP
+
+
+@override_settings(REQUIRE_TWO_FACTOR=False)
+def test_deploy_check_warns_when_the_second_factor_is_off():
+    warnings = second_factor_required(None)
+
+    assert [warning.id for warning in warnings] == ["pacesetter.W001"]
+
+
+@override_settings(REQUIRE_TWO_FACTOR=True)
+def test_deploy_check_is_quiet_when_the_second_factor_is_required():
+    assert second_factor_required(None) == []
