@@ -27,8 +27,9 @@ def question_headings(soup):
 def test_cav_application_shows_every_question_in_form_order(signed_in):
     soup = page(signed_in("applicant.cav@example.org"), "/applications/PS-2020-CAV-001/")
 
+    # Headings drop the Word form's trailing full stops (`Question.heading`, issue 17).
     expected = [
-        f"{q.number}. {' '.join(q.label.split())}"
+        f"{q.number}. {' '.join(q.heading.split())}"
         for q in QuestionSet.objects.get(code="2020-22").questions_in_order()
     ]
     assert question_headings(soup) == expected

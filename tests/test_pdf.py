@@ -98,8 +98,9 @@ def test_cav_summary_carries_every_question_label_in_form_order(signed_in, tmp_p
     pdf = download(signed_in("applicant.cav@example.org"), CAV)
     text = pdf_text(pdf, tmp_path)
 
+    # Headings drop the Word form's trailing full stops (`Question.heading`, issue 17).
     expected = [
-        f"{q.number}. {' '.join(q.label.split())}"
+        f"{q.number}. {' '.join(q.heading.split())}"
         for q in QuestionSet.objects.get(code="2020-22").questions_in_order()
     ]
     found, position = [], 0

@@ -169,6 +169,16 @@ def _mail_organisation(application, subject, template):
             send_mail(str(subject), body, settings.DEFAULT_FROM_EMAIL, [email])
 
 
+def submission_deadline_passed(application, *, now=None):
+    """Whether `application` is a draft whose organisation's deadline has passed.
+
+    A return for clarification has no deadline: the board resubmits when it has answered.
+    """
+    return application.status == S.DRAFT and not application.round.accepts_submissions_from(
+        application.organisation, at=now or timezone.now()
+    )
+
+
 def application_submit(application, *, acting_user, now=None):
     """Submit (or resubmit) a complete application before its deadline; email a receipt.
 
@@ -176,9 +186,7 @@ def application_submit(application, *, acting_user, now=None):
     """
     now = now or timezone.now()
     application = Application.objects.select_related("round", "organisation").get(pk=application.pk)
-    if application.status == S.DRAFT and not application.round.accepts_submissions_from(
-        application.organisation, at=now
-    ):
+    if submission_deadline_passed(application, now=now):
         raise Refused(
             _("The deadline for this round has passed, so the application cannot be submitted.")
         )

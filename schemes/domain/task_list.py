@@ -38,7 +38,7 @@ def question_is_answered(question, application, answers, has_budget):
 
 def question_problems(question, application, answers, has_budget):
     """List what stops `question`'s answer being submitted (empty when it is fine)."""
-    label = question.label.splitlines()[0]
+    label = question.heading.splitlines()[0]
     if question.required and not question_is_answered(question, application, answers, has_budget):
         if question.kind == QuestionKind.BUDGET:
             return []  # the budget task reports a missing budget itself

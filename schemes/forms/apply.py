@@ -1,13 +1,15 @@
 """The applicant's forms: starting an application, its sections, ticks and declaration."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Layout, Size
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from pacesetter.models import Organisation
+from pacesetter.money import format_pounds
 from pacesetter.text_limits import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, text_field
 from schemes.domain.task_list import start_date_message, word_count
 from schemes.enums import QuestionKind
@@ -21,20 +23,35 @@ ORGANISATION_BLOCK = (
     "{{ form.organisation_question }}</h2>"
     '<p class="govuk-body">{{ form.application.organisation.name }}</p></div>'
 )
+# The allocation is the budget's total, so the form shows it read-only and links to the budget.
+ALLOCATION_BLOCK = (
+    '<div class="govuk-form-group" id="allocation"><h2 class="govuk-label govuk-label--s">'
+    "{{ form.allocation_question }}</h2>"
+    '<p class="govuk-body" data-total="requested">{{ form.allocation }}</p>'
+    '<p class="govuk-hint">{{ form.allocation_hint }}</p>'
+    '<p class="govuk-body"><a class="govuk-link" href="{{ form.budget_url }}">'
+    "{{ form.budget_link }}</a></p></div>"
+)
 SAVE_AND_CONTINUE = "save_and_continue"
 SAVE_AND_RETURN = "save_and_return"
 
 
 def save_buttons():
-    """Both buttons save; the one pressed (its name is posted) decides where to go next."""
+    """Both buttons save; the one pressed (its name is posted) decides where to go next.
+
+    In a GOV.UK button group, so they sit side by side with GOV.UK's spacing.
+    """
     return [
-        Button(SAVE_AND_CONTINUE, _("Save and continue")),
-        Button.secondary(SAVE_AND_RETURN, _("Save and come back later")),
+        Div(
+            Button(SAVE_AND_CONTINUE, _("Save and continue")),
+            Button.secondary(SAVE_AND_RETURN, _("Save and come back later")),
+            css_class="govuk-button-group",
+        )
     ]
 
 
 def question_label(question):
-    return " ".join(question.label.split())
+    return " ".join(question.heading.split())
 
 
 class StartApplicationForm(forms.Form):
@@ -73,6 +90,17 @@ class SectionForm(VersionedForm):
                 # crispy renders HTML() as a template: pass the text as context, never inside it.
                 self.organisation_question = label
                 layout.append(HTML(ORGANISATION_BLOCK))
+                continue
+            if question.kind == QuestionKind.BUDGET:
+                # Derived from the budget lines (`Application.totals`), never typed in.
+                self.allocation_question = label
+                self.allocation = format_pounds(application.totals().requested)
+                self.allocation_hint = _(
+                    "The total of your budget's lines. Change the budget to change it."
+                )
+                self.budget_url = reverse("schemes:budget", args=[application.reference])
+                self.budget_link = _("Change the budget")
+                layout.append(HTML(ALLOCATION_BLOCK))
                 continue
             if question.kind == QuestionKind.TITLE:
                 self.fields[name] = forms.CharField(
@@ -148,7 +176,7 @@ class SectionForm(VersionedForm):
             value = cleaned.get(name)
             if name in self.errors or value in (None, ""):
                 continue
-            if question.word_limit and question.kind in (QuestionKind.TEXT, QuestionKind.BUDGET):
+            if question.word_limit and question.kind == QuestionKind.TEXT:
                 count = word_count(value)
                 if count > question.word_limit:
                     self.add_error(

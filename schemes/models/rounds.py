@@ -98,6 +98,18 @@ class Question(models.Model):
     def __str__(self):
         return f"{self.number}. {self.label[:80]}"
 
+    @property
+    def heading(self):
+        """The label as a heading or a field's label shows it: without a trailing full stop.
+
+        The Word form ends some questions with "."; `label` keeps them word for word (the
+        fixtures, exports), and every page shows this instead. An ellipsis stays.
+        """
+        label = self.label.rstrip()
+        if label.endswith(".") and not label.endswith(".."):
+            return label[:-1].rstrip()
+        return label
+
 
 class StrategicFramework(models.Model):
     """A strategic policy whose components an application ticks (the tick matrix)."""

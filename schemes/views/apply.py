@@ -210,11 +210,16 @@ def declaration(request, reference):
 
 
 def check_answers_context(application):
+    """The application as it will be sent, and whether it can be: the button only if so."""
+    problems = workflow.submission_problems(application)
+    deadline_passed = workflow.submission_deadline_passed(application)
     return {
         "application": application,
         "document": application_document(application),
-        "problems": workflow.submission_problems(application),
+        "problems": problems,
         "deadline": application.round.deadline_for(application.organisation),
+        "deadline_passed": deadline_passed,
+        "can_submit": not problems and not deadline_passed,
     }
 
 
