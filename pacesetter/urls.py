@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from pacesetter import forms
 from pacesetter.views import account, audit, invitations, people, person_access, public, sign_in
@@ -75,5 +76,11 @@ urlpatterns = [
     ),
     path("", include("schemes.urls")),
     path("", include("criteria.urls")),
+    # The admin signs in through the portal's own sign-in, second factor and lockout included.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="login", query_string=True),
+        name="admin_login",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -314,3 +314,10 @@ def test_deploy_check_warns_when_the_second_factor_is_off():
 @override_settings(REQUIRE_TWO_FACTOR=True)
 def test_deploy_check_is_quiet_when_the_second_factor_is_required():
     assert second_factor_required(None) == []
+
+
+def test_admin_sign_in_goes_through_the_portals_sign_in(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/"
