@@ -15,16 +15,28 @@ from schemes.models import (
     Application,
     Attachment,
     BudgetLine,
+    BudgetProfileLine,
     DeadlineExtension,
     Decision,
+    DeliveryAgreement,
     IndicativeShare,
+    Measure,
+    MeasureValue,
+    Milestone,
+    MilestoneProgress,
+    MonitoringReminder,
     OtherFunding,
+    QuarterlyReport,
     Question,
     QuestionSet,
+    ReportingPeriod,
+    ReportVersion,
     Round,
     Section,
+    SpendLine,
     StrategicComponent,
     StrategicFramework,
+    Variation,
 )
 
 
@@ -182,3 +194,40 @@ class DecisionAdmin(ViewOnlyAdmin, admin.ModelAdmin):
 class DeadlineExtensionAdmin(ViewOnlyAdmin, admin.ModelAdmin):
     list_display = ["round", "organisation", "until", "granted_at"]
     list_select_related = ["round", "organisation"]
+
+
+# Monitoring: every record is written by `schemes.domain.monitoring`, so the admin only shows it.
+
+
+@admin.register(DeliveryAgreement)
+class DeliveryAgreementAdmin(ViewOnlyAdmin, admin.ModelAdmin):
+    list_display = ["application", "status", "start_date", "end_date"]
+    list_filter = ["status"]
+    list_select_related = ["application"]
+    search_fields = ["application__reference", "application__title"]
+
+
+@admin.register(QuarterlyReport)
+class QuarterlyReportAdmin(ViewOnlyAdmin, admin.ModelAdmin):
+    list_display = ["agreement", "period", "status", "delivery_rating", "spend_rating"]
+    list_filter = ["status", "delivery_rating", "spend_rating"]
+    list_select_related = ["agreement__application", "period"]
+    search_fields = ["agreement__application__reference"]
+
+
+for monitoring_model in (
+    BudgetProfileLine,
+    Measure,
+    MeasureValue,
+    Milestone,
+    MilestoneProgress,
+    MonitoringReminder,
+    ReportingPeriod,
+    ReportVersion,
+    SpendLine,
+    Variation,
+):
+    admin.site.register(
+        monitoring_model,
+        type(f"{monitoring_model.__name__}Admin", (ViewOnlyAdmin, admin.ModelAdmin), {}),
+    )

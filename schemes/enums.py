@@ -90,3 +90,77 @@ class DecisionOutcome(models.TextChoices):
     APPROVED = "approved", _("Approved")
     DECLINED = "declined", _("Declined")
     DEFERRED = "deferred", _("Deferred")
+
+
+# Monitoring: what happens to a scheme after it is funded.
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_ACCEPTANCE = "awaiting_acceptance", _("Awaiting acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class MeasureKind(models.TextChoices):
+    """Public Health Wales's common structure for evaluation measures (seed 003)."""
+
+    PROCESS = "process", _("Process")
+    OUTCOME = "outcome", _("Outcome")
+    BALANCING = "balancing", _("Balancing")
+
+
+class CollectionFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    TWICE_A_YEAR = "twice_a_year", _("Twice a year")
+    ANNUALLY = "annually", _("Annually")
+    ONCE = "once", _("Once")
+
+
+class VariationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+
+# A lead may change a report's content only in these statuses.
+REPORT_EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+# Reports whose spend counts toward spent to date: what the board has put its name to and
+# Welsh Government has not sent back. A returned report counts again once resubmitted.
+REPORT_COUNTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
+class Rating(models.TextChoices):
+    RED = "red", _("Red")
+    AMBER = "amber", _("Amber")
+    GREEN = "green", _("Green")
+
+
+class MilestoneStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    LATE = "late", _("Late")
+    DONE = "done", _("Done")
+
+
+class SchemeStatus(models.TextChoices):
+    """A scheme's status over time, as seed 003's Appendix 1 prints it."""
+
+    ONGOING = "ongoing", _("Ongoing")
+    MAINSTREAMED = "mainstreamed", _("Mainstreamed")
+    STOPPED = "stopped", _("Stopped")
+    COMPLETED = "completed", _("Completed")
+    OTHER_FUNDING = "other_funding", _("Continuing on other funding")
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Report due in 7 days")
+    OVERDUE = "overdue", _("Report overdue")

@@ -7,7 +7,7 @@ Each permission here has a twin scoped queryset (`Round.objects.visible_to`,
 import rules
 
 from pacesetter.rules import is_applicant, is_programme_manager
-from schemes.enums import EDITABLE_STATUSES, RoundState
+from schemes.enums import EDITABLE_STATUSES, REPORT_EDITABLE_STATUSES, RoundState
 
 
 @rules.predicate
@@ -61,3 +61,36 @@ rules.add_perm("schemes.decide_application", is_programme_manager)
 # download through their own review page (`criteria:review_attachment`).
 can_download_attachment = is_programme_manager | (is_applicant & belongs_to_applying_organisation)
 rules.add_perm("schemes.download_attachment", can_download_attachment)
+
+# Monitoring. The object is a delivery agreement or a quarterly report: both know the
+# organisation of their application (`organisation_id`). The health board lead is the
+# applicant role of that board; reviewers see no monitoring at all.
+
+
+@rules.predicate
+def belongs_to_monitored_board(user, record):
+    return bool(
+        record is not None
+        and user.organisation_id is not None
+        and user.organisation_id == record.organisation_id
+    )
+
+
+@rules.predicate
+def report_is_editable(user, report):
+    return report is not None and report.status in REPORT_EDITABLE_STATUSES
+
+
+is_monitored_board_lead = is_applicant & belongs_to_monitored_board
+can_view_monitoring = is_programme_manager | is_monitored_board_lead
+
+rules.add_perm("schemes.view_agreement", can_view_monitoring)
+rules.add_perm("schemes.manage_agreement", is_programme_manager)
+rules.add_perm("schemes.accept_agreement", is_monitored_board_lead)
+rules.add_perm("schemes.propose_variation", can_view_monitoring)
+rules.add_perm("schemes.decide_variation", is_programme_manager)
+rules.add_perm("schemes.view_report", can_view_monitoring)
+rules.add_perm("schemes.start_report", is_monitored_board_lead)
+rules.add_perm("schemes.edit_report", is_monitored_board_lead & report_is_editable)
+rules.add_perm("schemes.review_report", is_programme_manager)
+rules.add_perm("schemes.view_programme_monitoring", is_programme_manager)

@@ -1,5 +1,19 @@
 from schemes.models.applications import Answer, Application, BudgetLine, OtherFunding
 from schemes.models.decisions import Decision
+from schemes.models.monitoring import (
+    BudgetProfileLine,
+    DeliveryAgreement,
+    Measure,
+    MeasureValue,
+    Milestone,
+    MilestoneProgress,
+    MonitoringReminder,
+    QuarterlyReport,
+    ReportingPeriod,
+    ReportVersion,
+    SpendLine,
+    Variation,
+)
 from schemes.models.rounds import (
     IndicativeShare,
     Question,
@@ -15,6 +29,18 @@ __all__ = [
     "Answer",
     "Application",
     "Attachment",
+    "BudgetProfileLine",
+    "DeliveryAgreement",
+    "Measure",
+    "MeasureValue",
+    "Milestone",
+    "MilestoneProgress",
+    "MonitoringReminder",
+    "QuarterlyReport",
+    "ReportingPeriod",
+    "ReportVersion",
+    "SpendLine",
+    "Variation",
     "DeadlineExtension",
     "Decision",
     "BudgetLine",
