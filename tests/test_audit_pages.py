@@ -178,10 +178,10 @@ def test_application_timeline_shows_its_events_newest_first_with_labels(signed_i
 
     assert event_ids(response) == [returned.pk, submitted.pk]
     assert text_of(response, "#audit-events tbody tr") == [
-        f"2 Mar 2027 12:00 Elin Roberts Returned for clarification Application "
+        f"2 March 2027 at midday Elin Roberts Returned for clarification Application "
         f"{application} From Submitted to Returned for clarification "
         "Please say more about staffing. And the second year. Sections: 2, 3 Urgent: Yes",
-        f"1 Mar 2027 12:00 Carys Evans Application submitted Application {application} "
+        f"1 March 2027 at midday Carys Evans Application submitted Application {application} "
         "From Draft to Submitted",
     ]
     assert text_of(response, "#audit-events tbody a") == [str(application)] * 2

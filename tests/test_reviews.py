@@ -18,6 +18,7 @@ from criteria.domain import reviews as domain
 from criteria.enums import Recommendation, ReviewStatus
 from criteria.models import Assignment, Review, Score
 from pacesetter.models import User
+from pacesetter.times import govuk_datetime
 from pacesetter.transitions import Refused
 from schemes.enums import AttachmentKind
 from schemes.models import Application, Attachment
@@ -703,7 +704,7 @@ def test_submit_complete_review_locks_it_and_shows_it_read_only(signed_in):
     soup = soup_of(response)
     assert soup.select("#review form") == []
     assert text(soup.select_one("#submitted")) == (
-        f"Submitted on {timezone.localtime(review.submitted_at):%-d %B %Y, %H:%M}."
+        f"Submitted on {govuk_datetime(review.submitted_at)}."
     )
     assert text(soup.select_one("#review [data-criterion='1a'] [data-score]")) == (
         "4 – Good: meets the criterion well"
@@ -727,8 +728,7 @@ def test_submit_twice_is_one_submission_landing_on_the_review(signed_in):
     assert review_state(assignment) == before
     submitted = Review.objects.get(assignment=assignment).submitted_at
     assert messages_on(response) == [
-        f"Your review was submitted on {timezone.localtime(submitted):%-d %B %Y, %H:%M}, so "
-        "nothing has been changed."
+        f"Your review was submitted on {govuk_datetime(submitted)}, so nothing has been changed."
     ]
 
 

@@ -12,7 +12,6 @@ from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -25,6 +24,7 @@ from pacesetter.enums import AuditAction
 from pacesetter.models import AuditEvent
 from pacesetter.permissions import can
 from pacesetter.rules import is_reviewer
+from pacesetter.times import govuk_datetime
 from pacesetter.transitions import Refused
 from schemes.domain.attachments import download_name
 from schemes.domain.document import application_document, document_queryset
@@ -173,7 +173,7 @@ def score(request, assignment_id):
             messages.info(
                 request,
                 _("Your review was submitted on %(when)s, so nothing has been changed.")
-                % {"when": date_format(timezone.localtime(review.submitted_at), "j F Y, H:i")},
+                % {"when": govuk_datetime(review.submitted_at)},
             )
             return redirect("criteria:score", assignment.pk)
         own = Review.objects.select_related("assignment__reviewer").prefetch_related("scores")

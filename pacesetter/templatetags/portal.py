@@ -3,6 +3,7 @@
 from django import template
 from django.template.loader import render_to_string
 
+from pacesetter import times
 from pacesetter.money import format_pounds
 from pacesetter.permissions import can
 from pacesetter.text import render_paragraphs
@@ -16,6 +17,22 @@ def money(value):
     if value is None or value == "":
         return ""
     return format_pounds(value)
+
+
+@register.filter
+def govuk_time(value):
+    """Write a time as GOV.UK does: 9am, 5:30pm, midday, midnight."""
+    if value is None or value == "":
+        return ""
+    return times.govuk_time(value)
+
+
+@register.filter
+def govuk_datetime(value):
+    """Write a date and time as GOV.UK does: 1 December 2026 at 5:30pm."""
+    if value is None or value == "":
+        return ""
+    return times.govuk_datetime(value)
 
 
 @register.filter
