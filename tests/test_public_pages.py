@@ -52,7 +52,10 @@ def footer_links(soup):
 
 
 def cookie_rows(soup):
-    return [[text(cell) for cell in row.select("th, td")] for row in soup.select("tbody tr")]
+    return [
+        [text(value) for value in cookie.select(".govuk-summary-list__value")]
+        for cookie in soup.select("dl[data-cookie]")
+    ]
 
 
 @pytest.mark.parametrize(("path", "heading"), PUBLIC_PAGES.items())
