@@ -100,7 +100,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pacesetter.context_processors.session_timing",
             ],
         },
     },

@@ -44,6 +44,8 @@ OPEN_BEFORE_SECOND_FACTOR = {
 }
 # The session warning page is not a sign of activity: looking at it must not keep a session.
 NOT_ACTIVITY = {"account_session"}
+# Pages that a refresh must not carry anyone away from: the warning page sets its own.
+NO_WARNING_REFRESH = {"account_session", "logout"}
 
 
 def now():
@@ -109,6 +111,18 @@ def session_ended(session):
     return ""
 
 
+def refresh_to_warning(response, seconds, next_url):
+    """Have the browser open the warning page after `seconds` (an HTTP Refresh, no script).
+
+    A header rather than a <meta http-equiv="refresh">: the page itself holds no timed
+    redirect (axe-core and WCAG 2.2.1 refuse those), yet a browser without JavaScript still
+    goes to the warning, which gives 5 minutes to stay signed in with one button.
+    """
+    query = urlencode({"next": next_url})
+    response["Refresh"] = f"{seconds};url={reverse('account_session')}?{query}"
+    return response
+
+
 def url_name(request):
     try:
         return resolve(request.path_info).url_name
@@ -138,7 +152,16 @@ class SessionLimitsMiddleware:
                 if now() - last_seen_at >= LAST_SEEN_RESOLUTION:
                     request.session[LAST_SEEN_AT] = now()
                 request.session.setdefault(SIGNED_IN_AT, now())
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            request.user.is_authenticated
+            and response.status_code == 200
+            and response.get("Content-Type", "").startswith("text/html")
+            and url_name(request) not in NO_WARNING_REFRESH
+        ):
+            warn_after = settings.SESSION_IDLE_SECONDS - settings.SESSION_WARNING_SECONDS
+            refresh_to_warning(response, warn_after, request.get_full_path())
+        return response
 
 
 class TwoFactorRequiredMiddleware:

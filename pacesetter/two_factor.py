@@ -53,7 +53,7 @@ def secret_text(device):
 
 def qr_code_svg(device):
     """Return the device's set-up link as an inline SVG QR code (no script, no style)."""
-    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=14)
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     svg = image.to_string(encoding="unicode")
     label = escape(_("QR code to scan with your authenticator app"))
     # The SVG is qrcode's own drawing of the link: paths only, nothing from the page's input.

@@ -81,18 +81,16 @@ def test_signed_out_page_says_why(client):
 def test_every_signed_in_page_refreshes_to_the_warning_25_minutes_on(person):
     client = signed_in_client(person)
 
-    content = client.get("/rounds/?page=2").content.decode()
+    response = client.get("/rounds/?page=2")
 
-    assert (
-        '<meta http-equiv="refresh" content="1500;url=/account/session/?next=/rounds/%3Fpage%3D2">'
-        in content
-    )
+    assert response["Refresh"] == "1500;url=/account/session/?next=%2Frounds%2F%3Fpage%3D2"
+    assert 'http-equiv="refresh"' not in response.content.decode()
 
 
 def test_signed_out_pages_do_not_refresh(client):
-    content = client.get(LOGIN).content.decode()
+    response = client.get(LOGIN)
 
-    assert 'http-equiv="refresh"' not in content
+    assert "Refresh" not in response
 
 
 def test_warning_page_is_not_activity_and_refreshes_to_sign_out_at_the_limit(person, monkeypatch):
@@ -104,12 +102,20 @@ def test_warning_page_is_not_activity_and_refreshes_to_sign_out_at_the_limit(per
 
     response = client.get("/account/session/?next=/rounds/")
 
-    content = response.content.decode()
     assert response.status_code == 200
-    assert "You will be signed out soon" in content
+    assert "You will be signed out soon" in response.content.decode()
     assert client.session[sign_in.LAST_SEEN_AT] == seen
-    assert response.context["refresh_after"] == 5 * 60 + 5
-    assert 'content="305;url=/account/session/?next=/rounds/"' in content
+    assert response["Refresh"] == "305;url=/account/session/?next=%2Frounds%2F"
+
+
+def test_warning_refresh_after_the_limit_signs_out(person):
+    client = signed_in_client(person)
+    set_clocks(client, LAST_SEEN_AT=30 * 60 + 5)
+
+    response = client.get("/account/session/?next=/rounds/")
+
+    assert response["Location"] == "/account/signed-out/?reason=idle"
+    assert "_auth_user_id" not in client.session
 
 
 def test_stay_signed_in_keeps_the_session_and_goes_back(person):

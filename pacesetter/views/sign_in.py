@@ -76,8 +76,9 @@ def code_step(request):
 def session_warning(request):
     """Warn that the session is about to end; "Stay signed in" keeps it going.
 
-    Every signed-in page refreshes to here (a meta refresh, so it works without JavaScript)
-    5 minutes before the idle limit. Looking at it is not activity; pressing the button is.
+    Every signed-in page refreshes to here (an HTTP Refresh, so it works without
+    JavaScript) 5 minutes before the idle limit. Looking at it is not activity; pressing the
+    button is.
     """
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
     if not request.user.is_authenticated:
@@ -92,16 +93,13 @@ def session_warning(request):
             - (sign_in.now() - request.session.get(sign_in.LAST_SEEN_AT, sign_in.now()))
         ),
     )
-    return render(
+    response = render(
         request,
         "pacesetter/account/session_warning.html",
-        {
-            "next_url": next_url,
-            "minutes_left": max(1, round(seconds_left / 60)),
-            # A moment past the limit, so the refresh finds the session over and signs out.
-            "refresh_after": seconds_left + 5,
-        },
+        {"next_url": next_url, "minutes_left": max(1, round(seconds_left / 60))},
     )
+    # A moment past the limit, so the refresh finds the session over and signs out.
+    return sign_in.refresh_to_warning(response, seconds_left + 5, next_url)
 
 
 def signed_out(request):
