@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib import admin
+from django.db import models
 from django.forms import MultiWidget
 
 from criteria.models import (
@@ -28,11 +29,23 @@ from schemes.models import (
     OtherFunding,
     Round,
 )
+from schemes.models import monitoring as monitoring_models
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
 ADMIN = "admin@example.org"
+
+# Every monitoring record is written by schemes.domain.monitoring.
+MONITORING_MODELS = [
+    model
+    for model in vars(monitoring_models).values()
+    if isinstance(model, type)
+    and issubclass(model, models.Model)
+    and model._meta.app_label == "schemes"
+    and not model._meta.abstract
+    and model.__module__ == monitoring_models.__name__
+]
 
 WORKFLOW_MODELS = [
     Answer,
@@ -49,6 +62,7 @@ WORKFLOW_MODELS = [
     PackJob,
     AuditEvent,
     Invitation,
+    *MONITORING_MODELS,
 ]
 
 
@@ -112,7 +126,7 @@ def test_every_portal_model_admin_is_audited():
     }
 
     assert portal == dict.fromkeys(portal, True)
-    assert len(portal) == 22
+    assert len(portal) == 22 + len(MONITORING_MODELS)
 
 
 @pytest.mark.parametrize("model", WORKFLOW_MODELS, ids=lambda model: model.__name__)
