@@ -73,6 +73,7 @@ urlpatterns = [
     path("rounds/<slug:code>/close/", rounds.round_close, name="round_close"),
     path("rounds/", browse.round_list, name="round_list"),
     path("rounds/<slug:code>/", browse.round_detail, name="round_detail"),
+    path("rounds/<slug:code>/form/", browse.round_form, name="round_form"),
     path("rounds/<slug:code>/apply/", apply.start_application, name="start_application"),
     path("rounds/<slug:code>/extensions/", apply.extensions, name="extensions"),
     path("rounds/<slug:code>/timeline/", timeline.round_timeline, name="round_timeline"),

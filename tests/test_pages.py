@@ -186,12 +186,37 @@ def test_round_page_shows_dates_state_duration_sets_and_frameworks(signed_in):
     assert summary["State"] == "In review"
     assert summary["Maximum duration"] == "24 months"
     assert summary["Envelope"] == "Not set"
-    assert summary["Criteria set"] == (
-        "Nationally agreed criteria for Pacesetter programme 2020-2022 (v1)"
-    )
-    assert summary["Question set"] == "Pacesetter scheme 2020-2022 application form"
+    # The sets are linked, named for the round; their own names are for managers (issue 17).
+    assert summary["Assessment criteria"] == "Criteria the Pacesetter 2020-22 panel scores against"
+    assert summary["Application form"] == "Questions of the Pacesetter 2020-22 application form"
+    assert [a["href"] for a in soup.select("#round-form a, #round-criteria a")] == [
+        "/rounds/2020-22/form/",
+        "/criteria/2020-22/v1/",
+    ]
+    assert soup.select("ol.govuk-list--number") == []
+
+
+def test_round_form_page_lists_the_questions_and_the_tick_matrix(signed_in):
+    soup = page(signed_in("applicant.pth@example.org"), "/rounds/2020-22/form/")
+
+    assert text(soup.h1) == "Application form"
+    assert soup.select("#question-set") == []  # the set's own name is for managers
     frameworks = soup.select("h3 + ol.govuk-list--number")
     assert [len(ol.select("li")) for ol in frameworks[-4:]] == [13, 10, 3, 6]
+
+
+def test_copied_round_shows_its_sets_own_names_to_managers_only(signed_in):
+    manager = page(signed_in("manager@example.org"), "/rounds/2027-29/")
+    applicant = page(signed_in("applicant.cav@example.org"), "/rounds/2027-29/")
+
+    assert text(manager.select_one("#round-form")) == (
+        "Questions of the Pacesetter 2027-29 application form "
+        "Question set: Pacesetter scheme 2020-2022 application form"
+    )
+    assert text(applicant.select_one("#round-form")) == (
+        "Questions of the Pacesetter 2027-29 application form"
+    )
+    assert "2020" not in text(applicant.select_one("#round-criteria"))
 
 
 def test_demo_round_page_shows_envelope_and_indicative_shares(signed_in):

@@ -109,25 +109,37 @@ def round_detail(request, code):
         ),
         code=code,
     )
-    sections = round.question_set.sections.prefetch_related(
-        Prefetch("questions", queryset=Question.objects.order_by("number"))
-    ).order_by("number")
     return render(
         request,
         "schemes/round/detail.html",
         {
             "round": round,
-            "sections": sections,
-            "frameworks": frameworks_with_components(round),
             "shares": round.indicative_shares.select_related("organisation"),
             **round_applications(request, round),
             "can_start": can(request.user, "schemes.start_application", round),
             "can_grant_extension": can(request.user, "schemes.grant_extension", round),
             "can_manage": can(request.user, "schemes.manage_round", round),
-            "can_assign": can(request.user, "criteria.assign_reviewers", round),
-            "can_see_panel": can(request.user, "criteria.view_moderation_queue", round),
-            "can_release_feedback": can(request.user, "criteria.release_feedback", round),
-            "can_make_pack": can(request.user, "criteria.generate_pack", round),
+        },
+    )
+
+
+@login_required
+def round_form(request, code):
+    """The round's application form read through: its questions, guidance, limits and ticks."""
+    round = get_object_or_404(
+        Round.objects.visible_to(request.user).select_related("question_set"), code=code
+    )
+    sections = round.question_set.sections.prefetch_related(
+        Prefetch("questions", queryset=Question.objects.order_by("number"))
+    ).order_by("number")
+    return render(
+        request,
+        "schemes/round/form.html",
+        {
+            "round": round,
+            "sections": sections,
+            "frameworks": frameworks_with_components(round),
+            "can_manage": can(request.user, "schemes.manage_round", round),
         },
     )
 
