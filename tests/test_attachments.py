@@ -16,11 +16,11 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import dateformat, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pacesetter.models import Organisation, User
+from pacesetter.times import govuk_datetime
 from schemes.domain.attachments import attachment_add
 from schemes.domain.editing import editing
 from schemes.enums import ApplicationStatus, AttachmentKind
@@ -198,7 +198,7 @@ def attach(application, *, name="plan.pdf", content=PDF_BYTES, kind="plan_on_a_p
 
 
 def uploaded(attachment):
-    return dateformat.format(timezone.localtime(attachment.uploaded_at), "j F Y, H:i")
+    return govuk_datetime(attachment.uploaded_at)
 
 
 def stored_files(media_root):
