@@ -237,3 +237,12 @@ def test_privacy_notice_gives_the_officer_when_set(client):
     soup = soup_of(client.get("/privacy/"))
 
     assert "mailto:dpo@example.org" in [a["href"] for a in soup.select("main a[href^=mailto]")]
+
+
+def test_bad_request_gets_a_service_page_with_the_footer(client):
+    response = client.get("/", HTTP_HOST="not-this-service.example")
+
+    soup = soup_of(response)
+    assert response.status_code == 400
+    assert text(soup.select_one("h1")) == "Sorry, there is a problem with the service"
+    assert footer_links(soup) == FOOTER_LINKS
