@@ -245,7 +245,14 @@ def test_applicant_home_lists_own_applications_and_open_rounds(signed_in):
     soup = page(signed_in("applicant.cav@example.org"), "/")
 
     assert [text(row.td) for row in soup.select("tbody tr")] == ["PS-2020-CAV-001"]
-    assert [text(a) for a in soup.select("ul.govuk-list a")] == ["Pacesetter 2027-29"]
+    # Open rounds come first, each with its own start button (issue 17).
+    assert [h2["id"] for h2 in soup.select("main h2")] == ["open-rounds", "applications"]
+    round = soup.select_one("[data-round]")
+    assert (text(round.h3), round.select_one(".govuk-button")["href"]) == (
+        "Pacesetter 2027-29",
+        "/rounds/2027-29/apply/",
+    )
+    assert text(round.select_one(".govuk-button")) == "Start an application in Pacesetter 2027-29"
 
 
 def test_reviewer_home_shows_no_assignments_yet(signed_in):

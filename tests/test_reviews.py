@@ -275,8 +275,10 @@ def test_home_page_of_the_chair_keeps_the_panels_they_chair(signed_in):
     assert [row.td.get_text(strip=True) for row in soup.select("#assignments tbody tr")] == [
         "PS-2020-CAV-001"
     ]
-    assert [text(h2) for h2 in soup.select("main h2")] == ["Panels you chair"]
-    assert [text(a) for a in soup.select("ul.govuk-list a")] == [
+    # The panels they chair lead the page; their own assignments follow (issue 17).
+    assert text(soup.h1) == "Panels you chair"
+    assert [text(h2) for h2 in soup.select("main h2")] == ["Your assignments"]
+    assert [text(a) for a in soup.select("#chaired-rounds a")] == [
         "Pacesetter 2027-29",
         "Pacesetter 2020-22",
         "Pacesetter 2018-19",
@@ -1302,3 +1304,17 @@ def test_page_text_has_no_untranslated_placeholders(signed_in):
     content = signed_in(REVIEWER1).get(score_url(assignment)).content.decode()
 
     assert re.findall(r"%\(\w+\)s|\{\{|\{%", content) == []
+
+
+def test_dashboard_actions_are_a_spaced_list_one_action_a_line(signed_in):
+    assignment = assign(REVIEWER1)
+    submit_review(assignment)
+
+    soup = soup_of(signed_in(REVIEWER1).get("/reviews/"))
+
+    actions = soup.select_one(f"[data-assignment='{assignment.pk}'] ul.govuk-list--spaced")
+    assert [text(li) for li in actions.select("li")] == [
+        "View review PS-2020-CAV-001",
+        "Panel scores for PS-2020-CAV-001",
+        "Declare a conflict on PS-2020-CAV-001",
+    ]

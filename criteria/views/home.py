@@ -63,7 +63,8 @@ def home(request):
             "criteria/home/applicant.html",
             {
                 **applicant_applications(user, request.GET),
-                "open_rounds": Round.objects.open_now(),
+                # Extensions prefetched: each round's start button asks for its deadline.
+                "open_rounds": Round.objects.open_now().prefetch_related("extensions"),
                 "editable": EDITABLE_STATUSES,
             },
         )

@@ -91,6 +91,26 @@ def next_reference(round, organisation):
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
+def same_title(one, other):
+    """Whether two scheme titles read the same: case and runs of spaces aside."""
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
+def same_titled_applications(*, round, organisation, title):
+    """The organisation's live applications in `round` whose title reads as `title` does.
+
+    Withdrawn ones are left out: starting again after withdrawing is what they are for.
+    """
+    candidates = Application.objects.filter(round=round, organisation=organisation).exclude(
+        status=S.WITHDRAWN
+    )
+    return [
+        application
+        for application in candidates.order_by("reference")
+        if same_title(application.title, title)
+    ]
+
+
 def application_start(*, round, title, acting_user):
     """Create a draft application for the acting applicant's organisation in `round`."""
     if not can(acting_user, "schemes.start_application", round):

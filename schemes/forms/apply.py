@@ -63,6 +63,9 @@ class StartApplicationForm(forms.Form):
             "max_length": _("The title must be 300 characters or fewer"),
         },
     )
+    # The title the board confirmed it wants again although it has one like it in the round:
+    # the confirmation holds only for that title, so changing the title asks again.
+    confirmed_title = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -60,9 +60,18 @@ def start_application(request, code):
         raise PermissionDenied(_("You cannot start an application in this round."))
     form = StartApplicationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        application = workflow.application_start(
-            round=round, title=form.cleaned_data["title"], acting_user=request.user
+        title = form.cleaned_data["title"]
+        duplicates = workflow.same_titled_applications(
+            round=round, organisation=request.user.organisation, title=title
         )
+        if duplicates and not workflow.same_title(form.cleaned_data["confirmed_title"], title):
+            # Two applications with one title are usually one started twice: ask first.
+            return render(
+                request,
+                "schemes/application/start_confirm.html",
+                {"round": round, "title": title, "duplicates": duplicates},
+            )
+        application = workflow.application_start(round=round, title=title, acting_user=request.user)
         return redirect(task_list_url(application))
     return render(request, "schemes/application/start.html", {"round": round, "form": form})
 

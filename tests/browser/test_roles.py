@@ -93,7 +93,7 @@ def test_reviewer_sees_assignments_rounds_and_criteria_but_no_application(page, 
 
 def test_panel_chair_sees_the_panels_they_chair(page, demo):
     sign_in(page, demo, "chair@example.org")
-    expect(page.get_by_role("heading", level=2)).to_have_text("Panels you chair")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Panels you chair")
     assert_accessible(page)
 
     visit(page, link="Pacesetter 2020-22", heading="Pacesetter 2020-22")
