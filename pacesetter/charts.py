@@ -33,6 +33,10 @@ SERIES_STYLES = (
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # An average glyph is about 0.55 em wide in Liberation Sans; used to size label columns.
 GLYPH_WIDTH = 0.55
+# The smallest text a chart draws, at its natural size (charts are never drawn smaller on a
+# 1280 px screen: they fit the page column or scroll in their region), and the line spacing.
+TEXT_SIZE = 14
+LINE_HEIGHT = 18
 
 
 @dataclass(frozen=True)
@@ -48,10 +52,29 @@ def text(value) -> str:
     return escape(_NOT_XML.sub("", str(value)), {'"': "&quot;", "'": "&apos;"})
 
 
-def shorten(value, limit):
-    """Return `value` cut to `limit` characters with an ellipsis if it is longer."""
-    value = str(value)
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+def wrap(value, limit):
+    """Return `value` as lines of at most `limit` characters, broken between words.
+
+    Nothing is cut: a word longer than a line is broken across lines.
+    """
+    lines, line = [], ""
+    for word in str(value).split():
+        while len(word) > limit:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:limit])
+            word = word[limit:]
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= limit:
+            line = f"{line} {word}"
+        else:
+            lines.append(line)
+            line = word
+    if line or not lines:
+        lines.append(line)
+    return lines
 
 
 def _number(value):
@@ -60,11 +83,26 @@ def _number(value):
     return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
 
 
-def _label(x, y, content, *, size=13, anchor="start", weight=None, fill=TEXT, extra=""):
+def _label(x, y, content, *, size=TEXT_SIZE, anchor="start", weight=None, fill=TEXT, extra=""):
     bold = f' font-weight="{weight}"' if weight else ""
     return (
         f'<text x="{_number(x)}" y="{_number(y)}" font-size="{size}" text-anchor="{anchor}"'
         f'{bold} fill="{fill}"{extra}>{text(content)}</text>'
+    )
+
+
+def _lines(x, y, lines, *, size=TEXT_SIZE, anchor="start", weight=None, fill=TEXT):
+    """One <text> of `lines`, the first on baseline `y`; a line each in a <tspan> if several."""
+    if len(lines) == 1:
+        return _label(x, y, lines[0], size=size, anchor=anchor, weight=weight, fill=fill)
+    bold = f' font-weight="{weight}"' if weight else ""
+    spans = "".join(
+        f'<tspan x="{_number(x)}" dy="{0 if index == 0 else LINE_HEIGHT}">{text(line)}</tspan>'
+        for index, line in enumerate(lines)
+    )
+    return (
+        f'<text x="{_number(x)}" y="{_number(y)}" font-size="{size}" text-anchor="{anchor}"'
+        f'{bold} fill="{fill}">{spans}</text>'
     )
 
 
@@ -104,18 +142,22 @@ def bar_chart(
     dashed marker per category (None for no marker), e.g. an indicative share, named and
     valued under the group. `note` is a line under the title, e.g. the envelope.
     """
-    bar_height, bar_gap, group_gap, size = 18, 4, 18, 13
+    bar_height, bar_gap, group_gap, size, label_limit = 18, 4, 18, TEXT_SIZE, 36
     references = list(reference_lines.values) if reference_lines else [None] * len(categories)
     values = [value for each in series for value in each.values if value is not None]
     values += [value for value in references if value is not None]
     largest = max(values, default=0) or 1
     label_width = (
-        max((_text_width(shorten(category, 48), size) for category in categories), default=0) + 16
+        max(
+            (_text_width(line, size) for category in categories for line in wrap(category, 36)),
+            default=0,
+        )
+        + 16
     )
     value_width = (
         max(
             (
-                _text_width(f"{each.name}: {value_format(value)}", 12)
+                _text_width(f"{each.name}: {value_format(value)}", size)
                 for each in series
                 for value in each.values
                 if value is not None
@@ -142,15 +184,15 @@ def bar_chart(
             f'<rect x="{_number(legend_x)}" y="{_number(legend_y - 11)}" width="14" height="14" '
             f'fill="{style["fill"]}" stroke="{style["stroke"]}" stroke-width="1.5"/>'
         )
-        body.append(_label(legend_x + 20, legend_y, each.name, size=12))
-        legend_x += 20 + _text_width(each.name, 12) + 24
+        body.append(_label(legend_x + 20, legend_y, each.name, size=size))
+        legend_x += 20 + _text_width(each.name, size) + 24
     if reference_lines and any(value is not None for value in references):
         body.append(
             f'<line x1="{_number(legend_x + 7)}" y1="{_number(legend_y - 13)}" '
             f'x2="{_number(legend_x + 7)}" y2="{_number(legend_y + 4)}" stroke="{TEXT}" '
             'stroke-width="2" stroke-dasharray="4 3"/>'
         )
-        body.append(_label(legend_x + 16, legend_y, reference_lines.name, size=12))
+        body.append(_label(legend_x + 16, legend_y, reference_lines.name, size=size))
     y = top + 8
     axis_top = y - 4
     descriptions = []
@@ -168,7 +210,7 @@ def bar_chart(
                     f'stroke="{style["stroke"]}" stroke-width="1.5"/>'
                 )
                 shown = f"{each.name}: {value_format(value)}"
-                body.append(_label(plot_left + bar_width + 6, y + 14, shown, size=12))
+                body.append(_label(plot_left + bar_width + 6, y + 14, shown, size=size))
                 parts.append(shown)
             y += bar_height + bar_gap
         reference = references[position]
@@ -179,13 +221,15 @@ def bar_chart(
                 f'y2="{_number(y)}" stroke="{TEXT}" stroke-width="2" stroke-dasharray="4 3"/>'
             )
             shown = f"{reference_lines.name}: {value_format(reference)}"
-            body.append(_label(plot_left + 6, y + 12, shown, size=12, fill=SECONDARY_TEXT))
+            body.append(_label(plot_left + 6, y + 13, shown, size=size, fill=SECONDARY_TEXT))
             parts.append(shown)
-            y += 16
+            y += 18
+        lines = wrap(category, label_limit)
+        # A long name's lines need room: the group grows rather than the name being cut.
+        y = max(y, group_top + len(lines) * LINE_HEIGHT + bar_gap)
         middle = (group_top + y - bar_gap) / 2
-        body.append(
-            _label(plot_left - 8, middle + 5, shorten(category, 48), size=size, anchor="end")
-        )
+        first = middle + 5 - (len(lines) - 1) * LINE_HEIGHT / 2
+        body.append(_lines(plot_left - 8, first, lines, size=size, anchor="end"))
         descriptions.append(f"{category}: {', '.join(parts)}.")
         y += group_gap
     axis_bottom = y - group_gap + 4
@@ -232,17 +276,16 @@ def heat_map(
     columns marked it; a row nobody marked reads "0 (none)" on a highlighted band, so rarely
     chosen rows stand out.
     """
-    size, cell, row_height, label_limit = 12, 26, 26, 60
+    size, cell, row_height, label_limit = TEXT_SIZE, 26, 26, 52
     count_heading = count_heading or _("Ticked by")
     label_width = (
         max(
-            [_text_width(shorten(row.label, label_limit), size) for row in rows]
-            + [_text_width(row.group, size) for row in rows]
+            [_text_width(line, size) for row in rows for line in wrap(row.label, label_limit)]
+            + [_text_width(line, size) for row in rows for line in wrap(row.group, label_limit)]
             + [0]
         )
         + 12
     )
-    label_width = min(label_width, 430)
     header_height = max((_text_width(column, size) for column in columns), default=0) * 0.75 + 24
     grid_left = label_width
     count_left = grid_left + cell * len(columns) + 12
@@ -270,21 +313,24 @@ def heat_map(
         if row.group != group:
             group = row.group
             y += 6
-            body.append(_label(0, y + 16, shorten(group, 70), size=size, weight="bold"))
-            y += row_height
+            heading = wrap(group, label_limit)
+            body.append(_lines(0, y + 16, heading, size=size, weight="bold"))
+            y += row_height + (len(heading) - 1) * LINE_HEIGHT
         count = sum(1 for mark in marks if mark)
+        lines = wrap(row.label, label_limit)
+        height = row_height + (len(lines) - 1) * LINE_HEIGHT
         if count == 0:
             unticked.append(row.label)
             body.append(
                 f'<rect x="0" y="{_number(y)}" width="{_number(width)}" '
-                f'height="{row_height}" fill="{HIGHLIGHT}"/>'
+                f'height="{height}" fill="{HIGHLIGHT}"/>'
             )
-        body.append(_label(8, y + 17, shorten(row.label, label_limit), size=size))
+        body.append(_lines(8, y + 17, lines, size=size))
         for index, mark in enumerate(marks):
             x = grid_left + index * cell
             body.append(
                 f'<rect x="{_number(x + 1)}" y="{_number(y + 1)}" width="{cell - 2}" '
-                f'height="{row_height - 2}" fill="{BLUE if mark else LIGHT}" stroke="{GRID}" '
+                f'height="{height - 2}" fill="{BLUE if mark else LIGHT}" stroke="{GRID}" '
                 'stroke-width="1"/>'
             )
             if mark:
@@ -302,7 +348,7 @@ def heat_map(
             )
         )
         descriptions.append(f"{row.label}: {tick_count_label(count)}")
-        y += row_height
+        y += height
     summary = _("%(rows)s rows by %(columns)s columns.") % {
         "rows": len(rows),
         "columns": len(columns),
@@ -334,22 +380,27 @@ def small_multiples(
     `bins` names the columns (e.g. the scale points 0-5); each panel is (label, counts) with
     one count per bin. Counts of zero are written too, so an empty column reads as 0.
     """
-    column, gap, plot_height, size = 16, 3, 60, 11
+    column, gap, plot_height, size, label_limit = 18, 3, 60, TEXT_SIZE, 12
     panel_width = len(bins) * (column + gap) + 24
-    panel_height = plot_height + 72
+    # Every panel's name is written whole, on as many lines as the longest needs.
+    label_lines = max((len(wrap(label, label_limit)) for label, _counts in panels), default=1)
+    label_extra = (label_lines - 1) * LINE_HEIGHT
+    panel_height = plot_height + 72 + label_extra
     largest = max((count for _name, counts in panels for count in counts), default=0) or 1
     rows = max(1, -(-len(panels) // per_row))
     width = max(min(len(panels), per_row), 1) * panel_width
     top = 36 + (18 if bin_caption else 0)
     body = []
     if bin_caption:
-        body.append(_label(0, 42, bin_caption, size=12, fill=SECONDARY_TEXT))
+        body.append(_label(0, 42, bin_caption, size=size, fill=SECONDARY_TEXT))
     descriptions = []
     for position, (label, counts) in enumerate(panels):
         left = (position % per_row) * panel_width + 8
         panel_top = top + (position // per_row) * panel_height
-        base = panel_top + 36 + plot_height
-        body.append(_label(left, panel_top + 14, shorten(label, 14), size=12, weight="bold"))
+        base = panel_top + 36 + label_extra + plot_height
+        body.append(
+            _lines(left, panel_top + 14, wrap(label, label_limit), size=size, weight="bold")
+        )
         body.append(
             f'<line x1="{_number(left)}" y1="{_number(base)}" '
             f'x2="{_number(left + len(bins) * (column + gap))}" y2="{_number(base)}" '

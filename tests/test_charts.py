@@ -25,7 +25,20 @@ def parsed(svg):
 
 
 def texts(svg):
-    return [element.text for element in parsed(svg).iter(f"{SVG}text")]
+    """Each <text>'s words: a wrapped label's lines (its <tspan>s) joined by spaces."""
+    return [
+        element.text
+        if element.text is not None
+        else " ".join(span.text for span in element.iter(f"{SVG}tspan"))
+        for element in parsed(svg).iter(f"{SVG}text")
+    ]
+
+
+def lines(svg, index):
+    """The lines of the `index`th <text>: its <tspan>s, or its one line."""
+    element = list(parsed(svg).iter(f"{SVG}text"))[index]
+    spans = [span.text for span in element.iter(f"{SVG}tspan")]
+    return spans or [element.text]
 
 
 def description(svg):
@@ -180,8 +193,51 @@ def test_small_multiples_write_every_count_including_zero():
 def test_small_multiples_escape_hostile_labels():
     svg = small_multiples(title="Scores", bins=["&"], panels=[(HOSTILE, [1])])
 
-    assert texts(svg)[1] == "<script>alert…"
+    # Wrapped onto lines of 12 characters, never cut (issue 17).
+    assert lines(svg, 1) == ["<script>aler", "t('x')</scri", 'pt> & "Ltd"', "]]>"]
     assert texts(svg)[3] == "&"
+
+
+LONG_NAME = "Betsi Cadwaladr University Health Board with its Primary Care Cluster Partners"
+
+
+def test_bar_chart_wraps_a_long_name_onto_lines_and_keeps_it_whole():
+    svg = money_chart(categories=(LONG_NAME, "Powys"))
+
+    assert lines(svg, 8) == [
+        "Betsi Cadwaladr University Health",
+        "Board with its Primary Care Cluster",
+        "Partners",
+    ]
+    assert texts(svg)[8] == LONG_NAME
+    assert "…" not in str(svg)
+
+
+def test_heat_map_wraps_a_long_component_and_grows_its_row():
+    component = "3. " + LONG_NAME + " working across health and social care"
+
+    svg = heat_map(
+        title="Coverage", rows=[HeatMapRow("F1", component)], columns=["PS-A"], cells=[[True]]
+    )
+
+    assert texts(svg)[4] == component
+    assert len(lines(svg, 4)) == 3
+    cell = [r for r in parsed(svg).iter(f"{SVG}rect") if r.get("width") == "24"][0]
+    assert cell.get("height") == str(26 + 2 * 18 - 2)
+    assert "…" not in str(svg)
+
+
+def test_charts_draw_no_text_smaller_than_14_px():
+    svgs = [
+        money_chart(categories=(LONG_NAME, "Powys")),
+        heat_map(title="C", rows=[HeatMapRow("F1", "1. One")], columns=["PS-A"], cells=[[True]]),
+        small_multiples(title="S", bins=["0", "1"], panels=[("1a", [1, 0])], bin_caption="Scale"),
+    ]
+
+    sizes = {
+        int(element.get("font-size")) for svg in svgs for element in parsed(svg).iter(f"{SVG}text")
+    }
+    assert min(sizes) == 14
 
 
 def test_small_multiples_drop_characters_xml_forbids():
