@@ -86,6 +86,7 @@ def draft_pages(application):
 
 def applicant_pages(user):
     pages = [
+        DemoPage("round-open", reverse("schemes:round_detail", args=[DEMO_ROUND_CODE])),
         application_page("application", "application_detail", DECIDED_APPLICATION),
         DemoPage("feedback", reverse("criteria:feedback", args=[DECIDED_APPLICATION])),
     ]
