@@ -70,6 +70,7 @@ class AuditAction(models.TextChoices):
     EXPORT_SPREADSHEET = "export.spreadsheet", _("Spreadsheet downloaded")
     EXPORT_COMMITTEE_PAPER = "export.committee_paper", _("Committee paper downloaded")
     EXPORT_AUDIT_LOG = "export.audit_log", _("Audit log downloaded")
+    EXPORT_MONITORING = "export.monitoring", _("Monitoring export made")
     # Signing in
     SIGN_IN = "account.signed_in", _("Signed in")
     SIGN_IN_FAILED = "account.sign_in_failed", _("Sign-in failed")

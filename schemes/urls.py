@@ -9,6 +9,7 @@ from schemes.views import (
     budget,
     decisions,
     pdf,
+    programme,
     rounds,
     timeline,
 )
@@ -78,4 +79,12 @@ urlpatterns = [
     path("rounds/<slug:code>/extensions/", apply.extensions, name="extensions"),
     path("rounds/<slug:code>/timeline/", timeline.round_timeline, name="round_timeline"),
     path("applications/<str:reference>/", include(application_urls)),
+    # Monitoring across the programme: before a scheme's page, so "overview/" is not a reference.
+    path("monitoring/", programme.programme, name="programme"),
+    path("monitoring/overview/", programme.programme_overview, name="programme_overview"),
+    path(
+        "monitoring/overview.pdf", programme.programme_overview_pdf, name="programme_overview_pdf"
+    ),
+    path("monitoring/<str:reference>/", programme.scheme_page, name="scheme_monitoring"),
+    path("monitoring/<str:reference>/summary.pdf", programme.scheme_pdf, name="scheme_pdf"),
 ]

@@ -229,4 +229,7 @@ def load_demo_data(now=None):
     from criteria.demo.decisions import create_demo_decisions
 
     create_demo_decisions(users)
+    from criteria.demo.monitoring import create_demo_monitoring
+
+    create_demo_monitoring(users)
     return open_demo_round(chair, now=now)
