@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from schemes.views import (
+    agreements,
     apply,
     attachments,
     browse,
@@ -10,6 +11,7 @@ from schemes.views import (
     decisions,
     pdf,
     programme,
+    reports,
     rounds,
     timeline,
 )
@@ -62,6 +64,29 @@ application_urls = [
     # Decision and PDF
     path("decision/", decisions.decide, name="decide"),
     path("summary.pdf", pdf.application_pdf, name="application_pdf"),
+    # Monitoring after funding: the delivery agreement, its variations and quarterly reports
+    path("agreement/", agreements.agreement_detail, name="agreement_detail"),
+    path("agreement/set-up/", agreements.agreement_create, name="agreement_create"),
+    path("agreement/details/", agreements.agreement_edit, name="agreement_edit"),
+    path("agreement/milestones/", agreements.agreement_milestones, name="agreement_milestones"),
+    path("agreement/profile/", agreements.agreement_profile, name="agreement_profile"),
+    path("agreement/measures/add/", agreements.measure_edit, name="measure_add"),
+    path("agreement/measures/<int:pk>/", agreements.measure_edit, name="measure_edit"),
+    path("agreement/measures/<int:pk>/remove/", agreements.measure_remove, name="measure_remove"),
+    path("agreement/send/", agreements.agreement_send, name="agreement_send"),
+    path("agreement/accept/", agreements.agreement_accept, name="agreement_accept"),
+    path("agreement/variations/new/", agreements.variation_propose, name="variation_propose"),
+    path("agreement/variations/<int:pk>/", agreements.variation_detail, name="variation_detail"),
+    path("reports/<str:start>/", reports.report_detail, name="report_detail"),
+    path("reports/<str:start>/start/", reports.report_start, name="report_start"),
+    path("reports/<str:start>/edit/", reports.report_edit, name="report_edit"),
+    path("reports/<str:start>/check/", reports.report_check, name="report_check"),
+    path("reports/<str:start>/review/", reports.report_review, name="report_review"),
+    path(
+        "reports/<str:start>/versions/<int:number>/",
+        reports.report_version,
+        name="report_version",
+    ),
 ]
 
 urlpatterns = [

@@ -15,7 +15,7 @@ from schemes.domain.document import (
     frameworks_with_components,
 )
 from schemes.enums import DECIDABLE_STATUSES, OUTCOME_STATUSES, ApplicationStatus
-from schemes.models import Application, Question, Round
+from schemes.models import Application, DeliveryAgreement, Question, Round
 
 WITHDRAWABLE = [old for old, new in TRANSITIONS if new == ApplicationStatus.WITHDRAWN]
 
@@ -166,5 +166,11 @@ def application_detail(request, reference):
             "withdrawable": WITHDRAWABLE,
             "decidable": DECIDABLE_STATUSES,
             "feedback_released": application.round.feedback_released_at is not None,
+            # Monitoring: the agreement if the user may see it, or whether one can be set up.
+            "agreement": DeliveryAgreement.objects.visible_to(request.user)
+            .filter(application=application)
+            .first(),
+            "can_set_up_agreement": application.status == ApplicationStatus.APPROVED
+            and can(request.user, "schemes.manage_agreement", None),
         },
     )
