@@ -65,6 +65,13 @@ class AuditAction(models.TextChoices):
     REPORT_ACCEPTED = "report.accepted", _("Quarterly report accepted")
     REPORT_RETURNED = "report.returned", _("Quarterly report returned")
     REMINDER_SENT = "report.reminder_sent", _("Report reminder sent")
+    # Learning summaries
+    LEARNING_STARTED = "learning.started", _("Learning summary started")
+    LEARNING_SAVED = "learning.saved", _("Learning summary saved")
+    LEARNING_SUBMITTED = "learning.submitted", _("Learning summary submitted")
+    LEARNING_RESUBMITTED = "learning.resubmitted", _("Learning summary resubmitted")
+    LEARNING_PUBLISHED = "learning.published", _("Learning summary published")
+    LEARNING_RETURNED = "learning.returned", _("Learning summary returned")
     # Exports of personal data
     EXPORT_PACK = "export.pack", _("Appraisal pack made")
     EXPORT_SPREADSHEET = "export.spreadsheet", _("Spreadsheet downloaded")

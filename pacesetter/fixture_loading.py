@@ -15,6 +15,7 @@ REFERENCE_FILES = [
     "reference/frameworks.yaml",
     "reference/questions.yaml",
     "reference/rounds.yaml",
+    "reference/learning.yaml",
 ]
 DEMO_FILES = ["demo/applications.yaml"]
 

@@ -20,6 +20,7 @@ from schemes.models import (
     Decision,
     DeliveryAgreement,
     IndicativeShare,
+    LearningSummary,
     Measure,
     MeasureValue,
     Milestone,
@@ -36,6 +37,7 @@ from schemes.models import (
     SpendLine,
     StrategicComponent,
     StrategicFramework,
+    Theme,
     Variation,
 )
 
@@ -231,3 +233,15 @@ for monitoring_model in (
         monitoring_model,
         type(f"{monitoring_model.__name__}Admin", (ViewOnlyAdmin, admin.ModelAdmin), {}),
     )
+
+
+@admin.register(Theme)
+class ThemeAdmin(AuditedAdmin, admin.ModelAdmin):
+    list_display = ["name", "position"]
+
+
+@admin.register(LearningSummary)
+class LearningSummaryAdmin(ViewOnlyAdmin, admin.ModelAdmin):
+    list_display = ["title", "organisation", "programme", "status", "scheme_status"]
+    list_filter = ["status", "programme", "organisation"]
+    exclude = ["search_title", "search_lessons", "search_body"]

@@ -161,6 +161,19 @@ class SchemeStatus(models.TextChoices):
     OTHER_FUNDING = "other_funding", _("Continuing on other funding")
 
 
+class LearningStatus(models.TextChoices):
+    """Where a learning summary is: written by the lead, published by a programme manager."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    PUBLISHED = "published", _("Published")
+    RETURNED = "returned", _("Returned")
+
+
+# A lead may change a learning summary's content only in these statuses.
+LEARNING_EDITABLE_STATUSES = (LearningStatus.DRAFT, LearningStatus.RETURNED)
+
+
 class ReminderKind(models.TextChoices):
     DUE_SOON = "due_soon", _("Report due in 7 days")
     OVERDUE = "overdue", _("Report overdue")

@@ -7,7 +7,13 @@ Each permission here has a twin scoped queryset (`Round.objects.visible_to`,
 import rules
 
 from pacesetter.rules import is_applicant, is_programme_manager
-from schemes.enums import EDITABLE_STATUSES, REPORT_EDITABLE_STATUSES, RoundState
+from schemes.enums import (
+    EDITABLE_STATUSES,
+    LEARNING_EDITABLE_STATUSES,
+    REPORT_EDITABLE_STATUSES,
+    LearningStatus,
+    RoundState,
+)
 
 
 @rules.predicate
@@ -94,3 +100,50 @@ rules.add_perm("schemes.start_report", is_monitored_board_lead)
 rules.add_perm("schemes.edit_report", is_monitored_board_lead & report_is_editable)
 rules.add_perm("schemes.review_report", is_programme_manager)
 rules.add_perm("schemes.view_programme_monitoring", is_programme_manager)
+
+# Learning summaries. The object is a LearningSummary (or, to start one, an application with
+# a delivery agreement). Published summaries are for every signed-in user; an unpublished
+# one only for its own board and Welsh Government. Historic entries have no board lead.
+
+
+@rules.predicate
+def summary_is_published(user, summary):
+    return summary is not None and summary.status == LearningStatus.PUBLISHED
+
+
+@rules.predicate
+def belongs_to_summarys_board(user, summary):
+    return bool(
+        summary is not None
+        and summary.application_id is not None
+        and user.organisation_id is not None
+        and user.organisation_id == summary.application.organisation_id
+    )
+
+
+@rules.predicate
+def summary_is_editable(user, summary):
+    return summary is not None and summary.status in LEARNING_EDITABLE_STATUSES
+
+
+@rules.predicate
+def application_has_agreement(user, application):
+    return application is not None and hasattr(application, "delivery_agreement")
+
+
+is_summarys_board_lead = is_applicant & belongs_to_summarys_board
+can_view_learning = rules.is_authenticated & (
+    is_programme_manager | summary_is_published | is_summarys_board_lead
+)
+
+rules.add_perm("schemes.view_learning_library", rules.is_authenticated)
+rules.add_perm("schemes.view_learning", can_view_learning)
+rules.add_perm(
+    "schemes.start_learning",
+    is_applicant & belongs_to_applying_organisation & application_has_agreement,
+)
+rules.add_perm("schemes.edit_learning", is_summarys_board_lead & summary_is_editable)
+rules.add_perm(
+    "schemes.edit_learning_published", is_summarys_board_lead & summary_is_published
+)
+rules.add_perm("schemes.review_learning", is_programme_manager)

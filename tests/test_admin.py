@@ -26,6 +26,7 @@ from schemes.models import (
     BudgetLine,
     DeadlineExtension,
     Decision,
+    LearningSummary,
     OtherFunding,
     Round,
 )
@@ -62,6 +63,7 @@ WORKFLOW_MODELS = [
     PackJob,
     AuditEvent,
     Invitation,
+    LearningSummary,
     *MONITORING_MODELS,
 ]
 
@@ -126,7 +128,8 @@ def test_every_portal_model_admin_is_audited():
     }
 
     assert portal == dict.fromkeys(portal, True)
-    assert len(portal) == 22 + len(MONITORING_MODELS)
+    # 22 earlier models, the learning library's Theme and LearningSummary, monitoring's.
+    assert len(portal) == 22 + 2 + len(MONITORING_MODELS)
 
 
 @pytest.mark.parametrize("model", WORKFLOW_MODELS, ids=lambda model: model.__name__)

@@ -1,5 +1,6 @@
 from schemes.models.applications import Answer, Application, BudgetLine, OtherFunding
 from schemes.models.decisions import Decision
+from schemes.models.learning import LearningSummary, Theme
 from schemes.models.monitoring import (
     BudgetProfileLine,
     DeliveryAgreement,
@@ -42,6 +43,8 @@ __all__ = [
     "SpendLine",
     "Variation",
     "DeadlineExtension",
+    "LearningSummary",
+    "Theme",
     "Decision",
     "BudgetLine",
     "IndicativeShare",

@@ -1,0 +1,393 @@
+"""Learning summaries: written by a scheme's lead, published by Welsh Government, searched by all.
+
+Every write runs in one transaction and writes one audit event; state changes go through
+`pacesetter.transitions.transition` with LEARNING_TRANSITIONS. The library is searched only
+through `learning_search`, on SQLite's FTS5 or PostgreSQL's full-text search.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import F, FloatField, Prefetch
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.audit import audit_record
+from pacesetter.enums import AuditAction
+from pacesetter.paging import paginate
+from pacesetter.permissions import can
+from pacesetter.transitions import Move, Refused, transition
+from schemes.domain.monitoring.common import STALE_EDIT, claim_version
+from schemes.enums import (
+    LEARNING_EDITABLE_STATUSES,
+    REPORT_COUNTED_STATUSES,
+    LearningStatus,
+    MeasureKind,
+    SchemeStatus,
+)
+from schemes.models import LearningSummary, Measure, MeasureValue, QuarterlyReport, Theme
+from schemes.models.learning import fold
+
+L = LearningStatus
+PER_PAGE = 20
+# Words beyond these are left out, with a message: a pasted essay is not a search.
+MAX_TERMS = 20
+MAX_TERM_LENGTH = 40
+# Ranking weights: title and model first, then results and lessons, then the rest.
+# On SQLite, bm25's column weights (title and model 10, lessons 4, the rest 1); bm25 is lower
+# for a better match, hence the minus. The table is a constant; the words go as a parameter.
+FTS_MATCHING = "SELECT rowid FROM schemes_learning_fts WHERE schemes_learning_fts MATCH %s"
+FTS_RANK = (
+    "SELECT -bm25(schemes_learning_fts, 10.0, 4.0, 1.0) FROM schemes_learning_fts "
+    "WHERE schemes_learning_fts MATCH %s AND rowid = schemes_learningsummary.id"
+)
+
+LEARNING_TRANSITIONS = {
+    (L.DRAFT, L.SUBMITTED): Move("schemes.edit_learning", AuditAction.LEARNING_SUBMITTED),
+    (L.RETURNED, L.SUBMITTED): Move("schemes.edit_learning", AuditAction.LEARNING_RESUBMITTED),
+    (L.SUBMITTED, L.PUBLISHED): Move("schemes.review_learning", AuditAction.LEARNING_PUBLISHED),
+    (L.SUBMITTED, L.RETURNED): Move("schemes.review_learning", AuditAction.LEARNING_RETURNED),
+    # A lead updates a published summary at the end of the scheme or a change of status.
+    (L.PUBLISHED, L.DRAFT): Move("schemes.edit_learning_published", AuditAction.LEARNING_SAVED),
+}
+
+# What a lead writes; the rest is derived (title, board, results, components) or reviewed.
+LEARNING_FIELDS = (
+    "problem",
+    "what_was_done",
+    "model",
+    "what_helped",
+    "what_got_in_the_way",
+    "costs",
+    "outcome_reason",
+    "advice",
+    "contact_role",
+)
+REQUIRED_TO_SUBMIT = ("problem", "what_was_done", "model", "advice", "contact_role")
+NOT_EDITABLE = _("This learning summary has been submitted, so it cannot be changed now.")
+INCOMPLETE = _("Complete the learning summary before you submit it.")
+RETURN_NEEDS_COMMENTS = _("Enter comments saying what the lead should change.")
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    """One measure of the scheme and where it stands, from the monitoring record."""
+
+    kind: str
+    name: str
+    unit: str
+    baseline: str
+    target: str
+    latest: str
+    period: str
+
+
+def measure_results(summary):
+    """The scheme's measures with their latest submitted values (two queries); [] if historic."""
+    if summary.application_id is None:
+        return []
+    measures = list(
+        Measure.objects.filter(agreement__application_id=summary.application_id).order_by(
+            "order", "pk"
+        )
+    )
+    latest = {}
+    values = (
+        MeasureValue.objects.filter(
+            measure__in=measures,
+            report__status__in=REPORT_COUNTED_STATUSES,
+            not_collected=False,
+        )
+        .select_related("report__period")
+        .order_by("report__period__start")
+    )
+    for value in values:
+        latest[value.measure_id] = value
+    results = []
+    for measure in measures:
+        value = latest.get(measure.pk)
+        results.append(
+            MeasureResult(
+                kind=measure.get_kind_display(),
+                name=measure.name,
+                unit=measure.unit,
+                baseline=measure.baseline_value,
+                target=measure.target_value,
+                latest=value.value if value else "",
+                period=str(value.report.period) if value else "",
+            )
+        )
+    return results
+
+
+def _results_text(summary):
+    return "\n".join(
+        f"{row.kind}: {row.name} ({row.unit}): {row.baseline} -> {row.latest} / {row.target}"
+        for row in measure_results(summary)
+    )
+
+
+def _latest_scheme_status(application):
+    report = (
+        QuarterlyReport.objects.filter(
+            agreement__application=application, status__in=REPORT_COUNTED_STATUSES
+        )
+        .order_by("-period__start")
+        .first()
+    )
+    return report.scheme_status if report else SchemeStatus.ONGOING
+
+
+def learning_start(*, application, acting_user):
+    """Start the learning summary of an application with a delivery agreement; return it.
+
+    The lead of the application's board only (PermissionDenied otherwise); one per scheme
+    (Refused if it exists). Writes LEARNING_STARTED.
+    """
+    if not can(acting_user, "schemes.start_learning", application):
+        raise PermissionDenied
+    with transaction.atomic():
+        if LearningSummary.objects.filter(application=application).exists():
+            raise Refused(_("This scheme already has a learning summary."))
+        summary = LearningSummary.objects.create(
+            application=application,
+            organisation_id=application.organisation_id,
+            title=application.title[:300],
+            scheme_status=_latest_scheme_status(application),
+            created_by=acting_user,
+        )
+        audit_record(AuditAction.LEARNING_STARTED, actor=acting_user, obj=summary, to_state=L.DRAFT)
+    return summary
+
+
+def learning_save(summary, *, expected_version, acting_user, fields, themes=None):
+    """Save the lead's text (`fields` of LEARNING_FIELDS) and themes; return the summary.
+
+    Refuses NOT_EDITABLE once submitted or published and STALE_EDIT for a stale page;
+    PermissionDenied for anyone but the board's lead. Writes LEARNING_SAVED.
+    """
+    if not can(acting_user, "schemes.edit_learning", summary):
+        raise PermissionDenied
+    unknown = set(fields) - set(LEARNING_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a learning summary field: {sorted(unknown)}")
+    errors = {
+        name: _("%(field)s must be %(limit)s characters or fewer.")
+        % {
+            "field": LearningSummary._meta.get_field(name).verbose_name.capitalize(),
+            "limit": LearningSummary._meta.get_field(name).max_length,
+        }
+        for name, value in fields.items()
+        if len(value) > LearningSummary._meta.get_field(name).max_length
+    }
+    if errors:
+        raise Refused(_("There is a problem with the learning summary."), errors=errors)
+    with transaction.atomic():
+        claimed = claim_version(
+            LearningSummary,
+            summary.pk,
+            expected_version=expected_version,
+            statuses=LEARNING_EDITABLE_STATUSES,
+            not_editable=NOT_EDITABLE,
+        )
+        for name, value in fields.items():
+            setattr(claimed, name, value)
+        claimed.save()
+        if themes is not None:
+            claimed.themes.set(themes)
+        audit_record(
+            AuditAction.LEARNING_SAVED,
+            actor=acting_user,
+            obj=claimed,
+            details={"fields": sorted(fields)},
+        )
+    return claimed
+
+
+def submission_problems(summary):
+    """{field: message} for what a summary needs before it can be submitted."""
+    return {
+        name: _("Enter %(field)s.") % {"field": LearningSummary._meta.get_field(name).verbose_name}
+        for name in REQUIRED_TO_SUBMIT
+        if not getattr(summary, name).strip()
+    }
+
+
+def _transition(summary, *, to, acting_user, reason="", changes=None):
+    return transition(
+        summary,
+        to=to,
+        moves=LEARNING_TRANSITIONS,
+        acting_user=acting_user,
+        reason=str(reason),
+        changes=changes,
+        refused_message=lambda current, to: (
+            _("This learning summary is %(status)s, so this cannot be done now.")
+            % {"status": current.get_status_display().lower()}
+        ),
+        changed_message=STALE_EDIT,
+        select_related=("application",),
+    )
+
+
+def learning_submit(summary, *, expected_version, acting_user):
+    """Submit a complete summary for review, with its results copied from monitoring.
+
+    Refuses with `errors` (`submission_problems`) and STALE_EDIT for a stale page. Writes
+    LEARNING_SUBMITTED (LEARNING_RESUBMITTED after a return).
+    """
+    if not can(acting_user, "schemes.edit_learning", summary):
+        raise PermissionDenied
+    with transaction.atomic():
+        current = LearningSummary.objects.select_for_update().get(pk=summary.pk)
+        if current.version != expected_version:
+            raise Refused(STALE_EDIT)
+        problems = submission_problems(current)
+        if problems:
+            raise Refused(INCOMPLETE, errors=problems)
+        return _transition(
+            current,
+            to=L.SUBMITTED,
+            acting_user=acting_user,
+            changes={
+                "measure_results": _results_text(current),
+                "scheme_status": _latest_scheme_status(current.application),
+                "version": F("version") + 1,
+            },
+        )
+
+
+def learning_publish(summary, *, acting_user, comments=""):
+    """Publish a submitted summary to every board (programme manager). Writes LEARNING_PUBLISHED."""
+    return _transition(
+        summary,
+        to=L.PUBLISHED,
+        acting_user=acting_user,
+        reason=comments,
+        changes={
+            "published_at": timezone.now(),
+            "manager_comments": comments,
+            "measure_results": _results_text(summary),
+        },
+    )
+
+
+def learning_return(summary, *, comments, acting_user):
+    """Return a submitted summary to its lead with comments. Writes LEARNING_RETURNED."""
+    if not comments.strip():
+        raise Refused(RETURN_NEEDS_COMMENTS, errors={"comments": RETURN_NEEDS_COMMENTS})
+    return _transition(
+        summary,
+        to=L.RETURNED,
+        acting_user=acting_user,
+        reason=comments,
+        changes={"manager_comments": comments},
+    )
+
+
+# Search
+
+
+@dataclass(frozen=True)
+class LearningFilters:
+    """What the library is narrowed by; empty means any. Built from GET by the page's form."""
+
+    theme: int | None = None
+    organisation: int | None = None
+    round: int | None = None
+    programme: str = ""
+    scheme_status: str = ""
+    component: int | None = None
+    measure_kind: str = ""
+    sort: str = "relevance"
+
+
+@dataclass
+class LearningSearch:
+    """One page of results, the words searched and a message about the query, if any."""
+
+    results: object
+    terms: list[str] = field(default_factory=list)
+    message: str = ""
+
+
+def search_terms(query):
+    """(words, message): the folded words of `query`, at most MAX_TERMS; never FTS syntax.
+
+    Only runs of letters and digits survive, so quotes, operators, `NEAR(`, `*` and SQL are
+    just punctuation between words.
+    """
+    words = re.findall(r"\w+", fold(query or ""))
+    words = [word[:MAX_TERM_LENGTH] for word in words]
+    message = ""
+    if (query or "").strip() and not words:
+        message = _("Enter a word to search for. Punctuation on its own is not searched.")
+    elif len(words) > MAX_TERMS:
+        message = _("Only the first %(count)s words were searched.") % {"count": MAX_TERMS}
+        words = words[:MAX_TERMS]
+    return words, str(message)
+
+
+def _filtered(summaries, filters):
+    if filters.theme:
+        summaries = summaries.filter(themes=filters.theme)
+    if filters.organisation:
+        summaries = summaries.filter(organisation_id=filters.organisation)
+    if filters.round:
+        summaries = summaries.filter(application__round_id=filters.round)
+    if filters.programme:
+        summaries = summaries.filter(programme=filters.programme)
+    if filters.scheme_status:
+        summaries = summaries.filter(scheme_status=filters.scheme_status)
+    if filters.component:
+        summaries = summaries.filter(application__components=filters.component)
+    if filters.measure_kind in MeasureKind.values:
+        summaries = summaries.filter(
+            application__delivery_agreement__measures__kind=filters.measure_kind
+        )
+    return summaries
+
+
+def _ranked(summaries, terms):
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (
+            SearchVector("search_title", weight="A", config="english")
+            + SearchVector("search_lessons", weight="B", config="english")
+            + SearchVector("search_body", weight="D", config="english")
+        )
+        query = SearchQuery(" ".join(terms), search_type="plain", config="english")
+        return summaries.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0)
+    # Each word quoted, so FTS5 reads it as a string and never as syntax; they are all
+    # letters and digits anyway.
+    match = " ".join(f'"{term}"' for term in terms)
+    matching = RawSQL(FTS_MATCHING, [match])  # noqa: S611 - constant SQL, the words a parameter
+    rank = RawSQL(FTS_RANK, [match], output_field=FloatField())  # noqa: S611 - as above
+    return summaries.filter(pk__in=matching).annotate(rank=rank)
+
+
+def learning_search(query, filters, user, *, page=1, params=None):
+    """Search the published summaries `user` may see; return a LearningSearch of 20 a page.
+
+    Ranked by relevance (title and model, then results and lessons, then the rest) when
+    words are given, else by date published; `filters.sort == "date"` sorts by date always.
+    Never raises for what a person types: `message` says what was left out.
+    """
+    filters = filters or LearningFilters()
+    terms, message = search_terms(query)
+    summaries = _filtered(LearningSummary.objects.visible_to(user).published(), filters).distinct()
+    if terms:
+        summaries = _ranked(summaries, terms)
+    if terms and filters.sort != "date":
+        summaries = summaries.order_by("-rank", "title", "pk")
+    else:
+        summaries = summaries.order_by(F("published_at").desc(nulls_last=True), "title", "pk")
+    summaries = summaries.select_related("organisation", "application__round").prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("position", "name"))
+    )
+    results = paginate(summaries, page, params or {}, per_page=PER_PAGE)
+    return LearningSearch(results=results, terms=terms, message=message)
