@@ -41,8 +41,30 @@ NOT_ALLOWED = [
     "reviewer3@example.org",
     "chair@example.org",
 ]
-SHEETS = ["Applications", "Budget lines", "Scores", "Decisions"]
-CSV_FILES = ["applications.csv", "budget_lines.csv", "scores.csv", "decisions.csv"]
+MONITORING_SHEETS = [
+    "Overview of Pacesetters",
+    "Quarterly reports",
+    "Spend lines",
+    "Spend against budget",
+    "Measure values",
+    "Milestones",
+]
+MONITORING_CSV_FILES = [
+    "overview.csv",
+    "reports.csv",
+    "spend_lines.csv",
+    "spend_against_budget.csv",
+    "measure_values.csv",
+    "milestones.csv",
+]
+SHEETS = ["Applications", "Budget lines", "Scores", "Decisions", *MONITORING_SHEETS]
+CSV_FILES = [
+    "applications.csv",
+    "budget_lines.csv",
+    "scores.csv",
+    "decisions.csv",
+    *MONITORING_CSV_FILES,
+]
 
 
 # Reading the files back ----------------------------------------------------------------------
@@ -224,7 +246,7 @@ def test_xlsx_formats_money_and_bolds_and_freezes_the_header():
     assert sheet.freeze_panes == "A2"
     assert workbook.properties.creator == "Pacesetter portal"
     assert workbook.properties.title == (
-        "Pacesetter 2018-19: applications, budget lines, scores, decisions"
+        "Pacesetter 2018-19: applications, budget lines, scores, decisions, monitoring"
     )
 
 
@@ -623,7 +645,7 @@ def test_export_round_command_refuses_an_unknown_format(tmp_path):
 
     assert str(error.value) == (
         "Error: argument --format: invalid choice: 'doc' "
-        "(choose from 'pdf', 'committee', 'xlsx', 'csv')"
+        "(choose from 'pdf', 'committee', 'xlsx', 'csv', 'monitoring')"
     )
 
 

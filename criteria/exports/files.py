@@ -23,8 +23,20 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from criteria.exports.sheets import applications_rows, budget_line_rows, decision_rows, score_rows
+from criteria.exports.sheets import (
+    applications_rows,
+    budget_line_rows,
+    decision_rows,
+    measure_value_rows,
+    milestone_rows,
+    monitoring_report_rows,
+    overview_rows,
+    score_rows,
+    spend_line_rows,
+    spend_position_rows,
+)
 from pacesetter.spreadsheets import spreadsheet_safe
+from schemes.domain.monitoring.overview import funded_schemes
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -40,12 +52,28 @@ EXTENSIONS = {XLSX: "xlsx", CSV: "zip"}
 
 
 def round_sheets(round, *, anonymise):
-    """Return (file stem, sheet title, header, rows) for each of the round's four sheets."""
+    """Return (file stem, sheet title, header, rows) for each of the round's sheets.
+
+    The four appraisal sheets, then the round's monitoring sheets (`monitoring_sheets`).
+    """
     return [
         ("applications", _("Applications"), *applications_rows(round)),
         ("budget_lines", _("Budget lines"), *budget_line_rows(round)),
         ("scores", _("Scores"), *score_rows(round, anonymise=anonymise)),
         ("decisions", _("Decisions"), *decision_rows(round)),
+        *monitoring_sheets(funded_schemes().filter(round=round)),
+    ]
+
+
+def monitoring_sheets(schemes):
+    """Return the monitoring sheets of `schemes` (funded schemes, of a round or of them all)."""
+    return [
+        ("overview", _("Overview of Pacesetters"), *overview_rows(schemes)),
+        ("reports", _("Quarterly reports"), *monitoring_report_rows(schemes)),
+        ("spend_lines", _("Spend lines"), *spend_line_rows(schemes)),
+        ("spend_against_budget", _("Spend against budget"), *spend_position_rows(schemes)),
+        ("measure_values", _("Measure values"), *measure_value_rows(schemes)),
+        ("milestones", _("Milestones"), *milestone_rows(schemes)),
     ]
 
 
@@ -65,7 +93,7 @@ def csv_bytes(header, rows):
 
 
 def csv_zip(round, *, anonymise):
-    """Return the round's four sheets as CSV files (applications.csv …) in one ZIP."""
+    """Return the round's sheets as CSV files (applications.csv …) in one ZIP."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for stem, _title, header, rows in round_sheets(round, anonymise=anonymise):
@@ -74,17 +102,29 @@ def csv_zip(round, *, anonymise):
 
 
 def xlsx(round, *, anonymise):
-    """Return the round's four sheets as one workbook: bold frozen headers, money as numbers."""
+    """Return the round's sheets as one workbook: bold frozen headers, money as numbers."""
+    return workbook_bytes(
+        _("%(round)s: applications, budget lines, scores, decisions, monitoring")
+        % {"round": round.name},
+        round_sheets(round, anonymise=anonymise),
+    )
+
+
+def monitoring_xlsx(schemes, title):
+    """Return only the monitoring sheets of `schemes` as one workbook."""
+    return workbook_bytes(title, monitoring_sheets(schemes))
+
+
+def workbook_bytes(title, sheets):
+    """Return `sheets` ((stem, title, header, rows) each) as an XLSX workbook."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    workbook.properties.title = _("%(round)s: applications, budget lines, scores, decisions") % {
-        "round": round.name
-    }
+    workbook.properties.title = title
     workbook.properties.creator = "Pacesetter portal"
     workbook.properties.created = timezone.now().replace(tzinfo=None)
     bold = Font(bold=True)
-    for _stem, title, header, rows in round_sheets(round, anonymise=anonymise):
-        sheet = workbook.create_sheet(title=title)
+    for _stem, sheet_title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=sheet_title)
         sheet.append([spreadsheet_safe(value) for value in header])
         for cell in sheet[1]:
             cell.font = bold

@@ -6,13 +6,26 @@ from its one owner: budget totals from `schemes.budget.budget_totals()` (through
 function runs in a fixed number of queries however many applications the round has.
 """
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from criteria.domain.aggregation import round_scores, submitted_reviews
 from criteria.domain.anonymity import anonymous_order, reviewer_label
 from criteria.models import Score
-from schemes.enums import RANKED_STATUSES
-from schemes.models import Application, Decision
+from schemes.domain.monitoring import spend_positions
+from schemes.domain.monitoring.overview import overview
+from schemes.enums import RANKED_STATUSES, BudgetCategory
+from schemes.models import (
+    Application,
+    Decision,
+    DeliveryAgreement,
+    MeasureValue,
+    Milestone,
+    MilestoneProgress,
+    QuarterlyReport,
+    SpendLine,
+)
+from schemes.models.monitoring import financial_year_label
 
 
 def _applications(round):
@@ -211,5 +224,237 @@ def decision_rows(round):
             decision.decided_on,
         ]
         for decision in decisions
+    ]
+    return header, rows
+
+
+# Monitoring after funding ------------------------------------------------------------------
+# Each takes funded schemes (`schemes.domain.monitoring.overview.funded_schemes()`, narrowed
+# to a round or not): money from `spend_positions`, the overview from `overview`.
+
+
+def _pks(schemes):
+    """The schemes' primary keys as one-column subquery (they carry annotations)."""
+    return schemes.order_by().values("pk")
+
+
+def _agreements(schemes):
+    return DeliveryAgreement.objects.filter(application__in=_pks(schemes)).select_related(
+        "application__organisation"
+    )
+
+
+def monitoring_report_rows(schemes):
+    """Return the header and one row per quarterly report, with its ratings and status."""
+    header = [
+        _("Reference"),
+        _("Organisation"),
+        _("Period start"),
+        _("Period end"),
+        _("Report due"),
+        _("Report status"),
+        _("Submissions"),
+        _("Delivery rating"),
+        _("Spend rating"),
+        _("Scheme status"),
+        _("Status since"),
+        _("Reason for the status"),
+    ]
+    reports = (
+        QuarterlyReport.objects.filter(agreement__application__in=_pks(schemes))
+        .select_related("agreement__application__organisation", "period")
+        .annotate(submissions=Count("versions"))
+        .order_by("agreement__application__reference", "period__start")
+    )
+    rows = [
+        [
+            report.agreement.application.reference,
+            report.agreement.application.organisation_name,
+            report.period.start,
+            report.period.end,
+            report.period.due_date,
+            report.get_status_display(),
+            report.submissions,
+            report.get_delivery_rating_display(),
+            report.get_spend_rating_display(),
+            report.get_scheme_status_display(),
+            report.scheme_status_date,
+            report.scheme_status_reason,
+        ]
+        for report in reports
+    ]
+    return header, rows
+
+
+def spend_line_rows(schemes):
+    """Return the header and one row per report and budget category: spend and forecast."""
+    header = [
+        _("Reference"),
+        _("Period start"),
+        _("Report status"),
+        _("Category"),
+        _("Spent in the period (£)"),
+        _("Forecast for the rest of the year (£)"),
+    ]
+    lines = (
+        SpendLine.objects.filter(report__agreement__application__in=_pks(schemes))
+        .select_related("report__agreement__application", "report__period")
+        .order_by("report__agreement__application__reference", "report__period__start", "category")
+    )
+    rows = [
+        [
+            line.report.agreement.application.reference,
+            line.report.period.start,
+            line.report.get_status_display(),
+            line.get_category_display(),
+            line.actual,
+            line.forecast,
+        ]
+        for line in lines
+    ]
+    return header, rows
+
+
+def spend_position_rows(schemes):
+    """Return the header and one row per agreement, year and category: spend against budget."""
+    header = [
+        _("Reference"),
+        _("Financial year"),
+        _("Category"),
+        _("Approved (£)"),
+        _("Spent to date (£)"),
+        _("Forecast (£)"),
+        _("Variance (£)"),
+        _("Variance (%)"),
+        _("Flag"),
+    ]
+    agreements = list(_agreements(schemes).order_by("application__reference"))
+    positions = spend_positions(agreements)
+    rows = [
+        [
+            agreement.application.reference,
+            financial_year_label(row.financial_year),
+            str(BudgetCategory(row.category).label),
+            row.figures.approved,
+            row.figures.spent,
+            row.figures.forecast,
+            row.figures.variance,
+            row.figures.variance_percent,
+            row.figures.flag,
+        ]
+        for agreement in agreements
+        for row in positions[agreement.pk].rows
+    ]
+    return header, rows
+
+
+def measure_value_rows(schemes):
+    """Return the header and one row per measure and report: the value or why it is missing."""
+    header = [
+        _("Reference"),
+        _("Measure"),
+        _("Kind"),
+        _("Unit"),
+        _("Baseline"),
+        _("Baseline date"),
+        _("Target"),
+        _("Target date"),
+        _("Period start"),
+        _("Report status"),
+        _("Value"),
+        _("Not collected because"),
+    ]
+    values = (
+        MeasureValue.objects.filter(report__agreement__application__in=_pks(schemes))
+        .select_related("measure", "report__agreement__application", "report__period")
+        .order_by(
+            "report__agreement__application__reference",
+            "measure__order",
+            "measure__pk",
+            "report__period__start",
+        )
+    )
+    rows = [
+        [
+            value.report.agreement.application.reference,
+            value.measure.name,
+            value.measure.get_kind_display(),
+            value.measure.unit,
+            value.measure.baseline_value,
+            value.measure.baseline_date,
+            value.measure.target_value,
+            value.measure.target_date,
+            value.report.period.start,
+            value.report.get_status_display(),
+            "" if value.not_collected else value.value,
+            value.not_collected_reason if value.not_collected else "",
+        ]
+        for value in values
+    ]
+    return header, rows
+
+
+def milestone_rows(schemes):
+    """Return the header and one row per milestone with its progress in each report."""
+    header = [
+        _("Reference"),
+        _("Milestone"),
+        _("Due date"),
+        _("Period start"),
+        _("Progress"),
+        _("Comment"),
+    ]
+    progress = (
+        MilestoneProgress.objects.filter(report__agreement__application__in=_pks(schemes))
+        .select_related("milestone", "report__agreement__application", "report__period")
+        .order_by(
+            "report__agreement__application__reference",
+            "milestone__order",
+            "milestone__pk",
+            "report__period__start",
+        )
+    )
+    reported = {row.milestone_id for row in progress}
+    rows = [
+        [
+            row.report.agreement.application.reference,
+            row.milestone.title,
+            row.milestone.due_date,
+            row.report.period.start,
+            row.get_status_display(),
+            row.comment,
+        ]
+        for row in progress
+    ]
+    rows += [
+        [
+            milestone.agreement.application.reference,
+            milestone.title,
+            milestone.due_date,
+            None,
+            "",
+            "",
+        ]
+        for milestone in Milestone.objects.filter(agreement__application__in=_pks(schemes))
+        .exclude(pk__in=reported)
+        .select_related("agreement__application")
+        .order_by("agreement__application__reference", "order", "pk")
+    ]
+    return header, rows
+
+
+def overview_rows(schemes):
+    """Return the header and the "Overview of Pacesetters" (seed 003, Appendix 1) as rows."""
+    header = [
+        _("Health board"),
+        _("Reference"),
+        _("Project"),
+        _("Current status and funding"),
+        _("Description"),
+    ]
+    rows = [
+        [board.board, row.reference, row.project, row.status_and_funding, row.description]
+        for board in overview(schemes)
+        for row in board.rows
     ]
     return header, rows

@@ -5,14 +5,21 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from criteria.exports.files import FORMATS, export
+from criteria.exports.files import FORMATS, export, monitoring_xlsx
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
+from schemes.domain.monitoring.overview import funded_schemes
 from schemes.models import Round
 
 PDF_FORMATS = ("pdf", "committee")
+# The round's monitoring sheets (overview, reports, spend, measure values, milestones), XLSX.
+MONITORING = "monitoring"
 # What each format exports, for the audit trail.
-EXPORT_ACTIONS = {"pdf": AuditAction.EXPORT_PACK, "committee": AuditAction.EXPORT_COMMITTEE_PAPER}
+EXPORT_ACTIONS = {
+    "pdf": AuditAction.EXPORT_PACK,
+    "committee": AuditAction.EXPORT_COMMITTEE_PAPER,
+    MONITORING: AuditAction.EXPORT_MONITORING,
+}
 
 
 def pdf_export(round, fmt, *, anonymise):
@@ -30,13 +37,18 @@ class Command(BaseCommand):
     help = (
         "Write a round's export to --output: the appraisal pack (--format pdf), the committee "
         "paper (--format committee), or its applications, budget lines, scores and decisions "
-        "as an Excel workbook (--format xlsx) or a ZIP of CSV files (--format csv). Reviewers "
-        "are lettered unless --named-reviewers is given."
+        "as an Excel workbook (--format xlsx) or a ZIP of CSV files (--format csv), both with "
+        "the monitoring sheets, or the monitoring sheets alone as an Excel workbook (--format "
+        "monitoring: the Overview of Pacesetters, quarterly reports, spend lines, spend against "
+        "budget, measure values and milestones of the round's funded schemes). Reviewers are "
+        "lettered unless --named-reviewers is given."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("code", help="The round's code, e.g. 2020-22.")
-        parser.add_argument("--format", required=True, choices=(*PDF_FORMATS, *FORMATS), dest="fmt")
+        parser.add_argument(
+            "--format", required=True, choices=(*PDF_FORMATS, *FORMATS, MONITORING), dest="fmt"
+        )
         parser.add_argument("--output", required=True, type=Path, help="The file to write.")
         parser.add_argument(
             "--named-reviewers",
@@ -50,6 +62,11 @@ class Command(BaseCommand):
             raise CommandError(_("No round with code %(code)s.") % {"code": code})
         if fmt in PDF_FORMATS:
             content = pdf_export(round, fmt, anonymise=not named_reviewers)
+        elif fmt == MONITORING:
+            content = monitoring_xlsx(
+                funded_schemes().filter(round=round),
+                _("%(round)s: monitoring") % {"round": round.name},
+            )
         else:
             content = export(round, fmt, anonymise=not named_reviewers)
         try:
