@@ -361,7 +361,10 @@ def _ranked(summaries, terms):
             + SearchVector("search_body", weight="D", config="english")
         )
         query = SearchQuery(" ".join(terms), search_type="plain", config="english")
-        return summaries.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0)
+        # Match with @@ (every word), not rank > 0: ts_rank scores a partial match too.
+        return summaries.annotate(search=vector, rank=SearchRank(vector, query)).filter(
+            search=query
+        )
     # Each word quoted, so FTS5 reads it as a string and never as syntax; they are all
     # letters and digits anyway.
     match = " ".join(f'"{term}"' for term in terms)
