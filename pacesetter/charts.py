@@ -230,7 +230,7 @@ def bar_chart(
         middle = (group_top + y - bar_gap) / 2
         first = middle + 5 - (len(lines) - 1) * LINE_HEIGHT / 2
         body.append(_lines(plot_left - 8, first, lines, size=size, anchor="end"))
-        descriptions.append(f"{category}: {', '.join(parts)}.")
+        descriptions.append(f"{category}: {', '.join(parts) or _('no value')}.")
         y += group_gap
     axis_bottom = y - group_gap + 4
     body.append(
