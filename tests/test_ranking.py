@@ -538,3 +538,24 @@ def test_ranking_answers_any_query_string_with_a_page(signed_in, query):
     response = signed_in(MANAGER).get("/rounds/2020-22/ranking/", query)
 
     assert response.status_code == 200
+
+
+def test_ranking_has_seven_columns_with_the_decision_and_feedback_after_the_table(
+    signed_in, small_round
+):
+    soup = page(signed_in(MANAGER), small_round)
+
+    headers = [th.get_text(" ", strip=True) for th in soup.select("#ranking thead th")]
+    assert headers == [
+        "Rank",
+        "Application and organisation",
+        "Status",
+        "Final score",
+        "Amount requested",
+        "Cumulative requested",
+        "Decision",
+    ]
+    first = soup.select_one("#ranking tbody tr[data-reference]")
+    assert first.select_one("[data-organisation]").get_text(strip=True) == "Board X"
+    release = soup.select_one("#release-feedback")
+    assert release.find_previous("table")["id"] == "ranking"

@@ -126,3 +126,21 @@ def test_check_answers_lists_what_is_missing_with_links_until_it_can_be_submitte
 
     heading(page, "Application submitted")
     assert Application.objects.get(reference="PS-2027-CAV-001").status == "submitted"
+
+
+def test_ranking_shows_the_decision_column_without_scrolling_at_1280_px(
+    page, demo, closed_round_with_reviews
+):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, demo, "manager@example.org")
+    page.goto(f"{demo}/rounds/2027-29/ranking/")
+    heading(page, "Ranking")
+
+    region = page.locator(".app-scrolling-region").filter(has=page.locator("#ranking"))
+    scrolls = region.evaluate("element => element.scrollWidth > element.clientWidth")
+    decision = page.locator("#ranking thead th", has_text="Decision").bounding_box()
+    edge = region.bounding_box()
+    assert scrolls is False
+    assert decision["x"] + decision["width"] <= edge["x"] + edge["width"]
+    feedback = page.locator("#release-feedback")
+    assert feedback.bounding_box()["y"] > page.locator("#ranking").bounding_box()["y"]
