@@ -48,7 +48,7 @@ def _check_may_manage(acting_user):
 def _organisation_problem(role, organisation):
     if role in NEEDS_ORGANISATION and organisation is None:
         if role == Role.REVIEWER:
-            return _("Choose the reviewer's employer: conflicts of interest are checked by it")
+            return _("Choose the reviewer’s employer: conflicts of interest are checked by it")
         return _("Choose the health board or body the person applies for")
     return ""
 

@@ -30,7 +30,7 @@ def role_field():
         choices=Role.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": _("Choose the person's role"),
+            "required": _("Choose the person’s role"),
             "invalid_choice": _("Choose a role from the list"),
         },
     )
@@ -40,7 +40,7 @@ def organisation_field():
     return forms.ModelChoiceField(
         label=_("Organisation"),
         help_text=_(
-            "An applicant's health board, or a reviewer's employer: reviewers are never "
+            "An applicant’s health board, or a reviewer’s employer: reviewers are never "
             "asked to review their own employer's applications."
         ),
         queryset=Organisation.objects.order_by("name"),
@@ -70,7 +70,7 @@ class InvitationForm(forms.Form):
         max_length=NAME_MAX_LENGTH,
         validators=[printable_only],
         error_messages={
-            "required": _("Enter the person's full name"),
+            "required": _("Enter the person’s full name"),
             "max_length": _("The name must be 200 characters or fewer"),
             "null_characters_not_allowed": _(
                 "Enter the name without tabs, line breaks or other control characters"
@@ -82,7 +82,7 @@ class InvitationForm(forms.Form):
         help_text=_("The invitation is sent here. The person signs in with it."),
         max_length=EMAIL_MAX_LENGTH,
         error_messages={
-            "required": _("Enter the person's email address"),
+            "required": _("Enter the person’s email address"),
             "invalid": _("Enter an email address in the correct format, like name@example.org"),
             "max_length": _("The email address must be 254 characters or fewer"),
             "null_characters_not_allowed": _(
@@ -98,7 +98,7 @@ class InvitationForm(forms.Form):
         initial="en",
         widget=forms.RadioSelect,
         error_messages={
-            "required": _("Choose the language the person's emails are written in"),
+            "required": _("Choose the language the person’s emails are written in"),
             "invalid_choice": _("Choose English or Welsh"),
         },
     )

@@ -383,7 +383,7 @@ def test_moderation_record_refuses_a_criterion_of_another_set(demo_user):
             acting_user=demo_user(CHAIR),
         )
 
-    assert str(refused.value.message) == "That criterion is not one of this round's criteria."
+    assert str(refused.value.message) == "That criterion is not one of this round’s criteria."
     assert Moderation.objects.count() == 0
 
 

@@ -242,7 +242,7 @@ def test_agreement_update_replaces_milestones_and_refuses_a_profile_off_the_amou
         ),
         (
             {"baseline_value": "about four"},
-            {"baseline_value": "Enter a number, like 12.5: this measure's unit is a number"},
+            {"baseline_value": "Enter a number, like 12.5: this measure’s unit is a number"},
         ),
     ],
 )

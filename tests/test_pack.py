@@ -101,7 +101,7 @@ def test_pack_of_2018_19_carries_cover_contents_ranking_money_charts_and_summari
     # The cover.
     assert pages[0].startswith("Appraisal pack: Pacesetter 2018-19 · 2018-19 OFFICIAL-SENSITIVE")
     assert "Round Pacesetter 2018-19" in pages[0]
-    assert f"Date generated {today}, " in pages[0]
+    assert f"Date generated {today} at " in pages[0]
     # The contents, each number where its section really starts.
     contents = contents_pages(pages)
     assert list(contents) == [*FRONT_SECTIONS, f"{HDD}: {HDD_TITLE}"]

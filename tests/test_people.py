@@ -243,7 +243,7 @@ def test_invite_page_asks_a_reviewer_employer(signed_in):
     )
 
     assert response.context["form"].errors == {
-        "organisation": ["Choose the reviewer's employer: conflicts of interest are checked by it"]
+        "organisation": ["Choose the reviewer’s employer: conflicts of interest are checked by it"]
     }
     assert Invitation.objects.count() == 0
 

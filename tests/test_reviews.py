@@ -911,7 +911,7 @@ def test_panel_page_before_submitting_redirects_with_a_message(signed_in):
 
     assert response.redirect_chain == [(score_url(assignment), 302)]
     assert messages_on(response) == [
-        "You will see the panel's scores once you have submitted your own review."
+        "You will see the panel’s scores once you have submitted your own review."
     ]
 
 
@@ -968,7 +968,7 @@ def test_score_page_after_submitting_shows_the_panels_scores(signed_in):
 
     soup = soup_of(signed_in(REVIEWER1).get(score_url(first)))
 
-    assert text(soup.select_one("#panel-scores")) == "The panel's scores"
+    assert text(soup.select_one("#panel-scores")) == "The panel’s scores"
     assert [row[0] for row in panel_table(soup, "4b")] == ["Rhodri Williams", "Siân Morgan"]
 
 

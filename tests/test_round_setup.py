@@ -734,7 +734,7 @@ def test_round_open_after_the_closing_time_is_refused(signed_in, draft):
     response = signed_in(MANAGER).post("/rounds/2031-33/open/")
 
     assert page(response).select_one(".govuk-error-summary__body").get_text(strip=True) == (
-        "The round's closing time has passed. Change it before opening the round."
+        "The round’s closing time has passed. Change it before opening the round."
     )
     assert round_values(draft) == before
 

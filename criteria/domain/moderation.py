@@ -39,7 +39,7 @@ def _check(application, criterion, score, rationale):
             % {"status": application.get_status_display().lower()}
         )
     if criterion.criteria_set_id != round.criteria_set_id:
-        raise refusal(_("That criterion is not one of this round's criteria."))
+        raise refusal(_("That criterion is not one of this round’s criteria."))
     values = sorted(
         ScalePoint.objects.filter(criteria_set_id=round.criteria_set_id).values_list(
             "value", flat=True

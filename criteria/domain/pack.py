@@ -279,7 +279,7 @@ def build_pack(
         if progress is not None:
             progress(percent, message)
 
-    report(0, _("Collecting the round's figures."))
+    report(0, _("Collecting the round’s figures."))
     # The workers start in the background while the HTML is prepared.
     with RenderPool(WORKERS) as pool:
         made = _make_pack(round, pool, reviewers_named=reviewers_named, report=report)
@@ -391,7 +391,7 @@ def _make_pack(round, pool, *, reviewers_named, report):
             break
         cover_pages = found
     else:
-        raise PDFRenderError(_("The pack's contents did not settle on a length."))
+        raise PDFRenderError(_("The pack’s contents did not settle on a length."))
 
     report(95, _("Putting the pack together."))
     bookmarks = [

@@ -100,7 +100,7 @@ def _check_content(assignment, scores, recommendation):
     scale = set(criteria_set.scale_points.values_list("value", flat=True))
     for criterion_id, (score, _justification) in scores.items():
         if criterion_id not in allowed:
-            raise Refused(_("That criterion is not one of this round's criteria."))
+            raise Refused(_("That criterion is not one of this round’s criteria."))
         if score is not None and score not in scale:
             raise Refused(_("Every score must be a point on the scale."))
     if recommendation and recommendation not in Recommendation.values:

@@ -41,7 +41,7 @@ class CommitteePaperForm(forms.Form):
         max_length=200,
         error_messages={
             "required": _("Enter the name of the committee"),
-            "max_length": _("The committee's name must be 200 characters or fewer"),
+            "max_length": _("The committee’s name must be 200 characters or fewer"),
         },
     )
     meeting_date = RoundDateField(

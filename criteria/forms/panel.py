@@ -11,7 +11,7 @@ from criteria.domain.moderation import RATIONALE_MAX_LENGTH
 class ModerationForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("Moderated score"),
-        help_text=_("The score the panel agreed. It replaces the reviewers' combined score."),
+        help_text=_("The score the panel agreed. It replaces the reviewers’ combined score."),
         coerce=int,
         widget=forms.RadioSelect,
     )

@@ -205,7 +205,7 @@ REOPEN_REASON_MAX_LENGTH = 5000
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Why does the review need to be reopened?"),
-        help_text=_("The reviewer is told this, and it is kept in the review's history."),
+        help_text=_("The reviewer is told this, and it is kept in the review’s history."),
         max_length=REOPEN_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={

@@ -245,7 +245,7 @@ def panel_scores(request, assignment_id):
     if not can(request.user, "criteria.view_panel_scores", assignment):
         messages.info(
             request,
-            _("You will see the panel's scores once you have submitted your own review."),
+            _("You will see the panel’s scores once you have submitted your own review."),
         )
         return redirect("criteria:score", assignment.pk)
     criteria_set = assignment.application.round.criteria_set
@@ -338,7 +338,7 @@ def reopen_review(request, review_id):
         else:
             messages.success(
                 request,
-                _("%(name)s's review of %(reference)s has been reopened.")
+                _("%(name)s’s review of %(reference)s has been reopened.")
                 % {
                     "name": review.assignment.reviewer.full_name,
                     "reference": review.assignment.application.reference,

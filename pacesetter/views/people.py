@@ -182,7 +182,7 @@ def person_change_role(request, pk):
         else:
             messages.success(
                 request,
-                _("%(name)s's role and organisation have been saved.") % {"name": person.full_name},
+                _("%(name)s’s role and organisation have been saved.") % {"name": person.full_name},
             )
             return redirect(person.get_absolute_url())
     return render(request, "pacesetter/people/role.html", {"person": person, "form": form})

@@ -50,7 +50,7 @@ def person_two_factor_reset(request, pk):
         reset_second_factor(person, acting_user=request.user, reason=form.cleaned_data["reason"])
         messages.success(
             request,
-            _("%(name)s's second factor has been reset.") % {"name": person.get_short_name()},
+            _("%(name)s’s second factor has been reset.") % {"name": person.get_short_name()},
         )
         return redirect(back_to_person(person))
     return render(

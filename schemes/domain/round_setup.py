@@ -375,7 +375,7 @@ def move_problem(round, to, now=None):
             "to": RoundState(to).label.lower(),
         }
     if to == RoundState.OPEN and round.closes_at <= now:
-        return _("The round's closing time has passed. Change it before opening the round.")
+        return _("The round’s closing time has passed. Change it before opening the round.")
     return None
 
 

@@ -99,7 +99,7 @@ class SectionForm(VersionedForm):
                 self.allocation_question = label
                 self.allocation = format_pounds(application.totals().requested)
                 self.allocation_hint = _(
-                    "The total of your budget's lines. Change the budget to change it."
+                    "The total of your budget’s lines. Change the budget to change it."
                 )
                 self.budget_url = reverse("schemes:budget", args=[application.reference])
                 self.budget_link = _("Change the budget")

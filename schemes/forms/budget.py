@@ -268,7 +268,7 @@ class OtherFundingForm(BudgetEditorForm):
     source = forms.CharField(
         label=_("Source of the funding"),
         max_length=300,
-        help_text=_("For example, the health board's own budget or a partner's contribution"),
+        help_text=_("For example, the health board’s own budget or a partner’s contribution"),
         error_messages={
             "required": _("Enter where the funding comes from"),
             "max_length": _("The source must be 300 characters or fewer"),

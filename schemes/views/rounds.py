@@ -110,7 +110,7 @@ def round_edit(request, code):
         except Refused as refusal:
             form.add_problems(refusal.errors)
         else:
-            messages.success(request, _("The round's details have been saved."))
+            messages.success(request, _("The round’s details have been saved."))
             return redirect(round.get_absolute_url())
     return render(request, "schemes/round/edit.html", {"round": round, "form": form})
 

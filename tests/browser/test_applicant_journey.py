@@ -51,7 +51,7 @@ def enter_costing(page):
 
 def test_applicant_drafts_leaves_returns_costs_and_submits(page, demo):
     sign_in(page, demo, "applicant.cav@example.org")
-    heading(page, "Your organisation's applications")
+    heading(page, "Your organisation’s applications")
 
     page.get_by_role("link", name="Pacesetter 2027-29").click()
     heading(page, "Pacesetter 2027-29")

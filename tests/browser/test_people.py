@@ -26,7 +26,7 @@ def test_manager_invites_a_reviewer_who_joins_and_is_then_deactivated(page, brow
     expect(page.get_by_role("heading", level=1)).to_have_text("Invite a person")
     assert_accessible(page)
     page.get_by_role("button", name="Send invitation").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the person's full name")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the person’s full name")
     assert_accessible(page)
 
     page.get_by_label("Full name").fill("Mair Jones")

@@ -22,7 +22,7 @@ def visit(page, *, link=None, path=None, base_url=None, heading=None):
 
 def test_applicant_reads_their_application_rounds_and_criteria(page, demo):
     sign_in(page, demo, "applicant.cav@example.org")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your organisation's applications")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your organisation’s applications")
     assert_accessible(page)
 
     visit(page, link="PS-2020-CAV-001", heading="Embedding Quality Improvement in Primary Care")
@@ -133,4 +133,4 @@ def test_keyboard_user_can_skip_to_content_and_sign_in(page, demo):
     page.keyboard.type("pacesetter-demo")
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your organisation's applications")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your organisation’s applications")

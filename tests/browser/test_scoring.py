@@ -104,7 +104,7 @@ def test_reviewer_scores_saves_a_draft_comes_back_submits_and_sees_the_panel(
         "Your review of PS-2020-CAV-001 has been submitted."
     )
     expect(page.locator("#submitted")).to_contain_text("Submitted on")
-    expect(page.locator("#panel-scores")).to_have_text("The panel's scores")
+    expect(page.locator("#panel-scores")).to_have_text("The panel’s scores")
     expect(page.locator("[data-panel-criterion='2b'] tbody tr")).to_have_count(1)
     expect(page.locator("[data-panel-criterion='2b'] tbody tr")).to_contain_text("Rhodri Williams")
     assert_accessible(page)
@@ -119,7 +119,7 @@ def test_reviewer_scores_saves_a_draft_comes_back_submits_and_sees_the_panel(
     heading(page, "Your assignments")
     expect(status_of(page, "PS-2020-CAV-001")).to_have_text("Submitted")
     page.get_by_role("link", name="Panel scores for PS-2020-CAV-001").click()
-    heading(page, "The panel's scores")
+    heading(page, "The panel’s scores")
     expect(page.locator("#panel-recommendations tbody tr")).to_contain_text("Fund with conditions")
 
 
@@ -167,7 +167,7 @@ def test_programme_manager_reopens_a_submitted_review(page, demo, assignment):
     )
     page.get_by_role("button", name="Reopen review").click()
     expect(page.get_by_role("alert")).to_contain_text(
-        "Rhodri Williams's review of PS-2020-CAV-001 has been reopened."
+        "Rhodri Williams’s review of PS-2020-CAV-001 has been reopened."
     )
     assert_accessible(page)
     review.refresh_from_db()

@@ -89,7 +89,7 @@ VARIATION_TRANSITIONS = {
 NOT_APPROVED = gettext_lazy("Only an approved application can have a delivery agreement.")
 ALREADY_SET_UP = gettext_lazy("This application already has a delivery agreement.")
 NO_BUDGET = gettext_lazy(
-    "The application's budget has no costs, so there is no budget profile to set up."
+    "The application’s budget has no costs, so there is no budget profile to set up."
 )
 NOT_DRAFT = gettext_lazy(
     "This delivery agreement has been sent for acceptance or accepted, so it cannot be "
@@ -412,7 +412,7 @@ def milestone_problems(milestones):
         elif len(title) > 300:
             errors[f"milestones-{index}-title"] = _("Enter a milestone of 300 characters or fewer")
         if milestone.due_date is None:
-            errors[f"milestones-{index}-due_date"] = _("Enter the milestone's due date")
+            errors[f"milestones-{index}-due_date"] = _("Enter the milestone’s due date")
     return errors
 
 
@@ -544,7 +544,7 @@ TEXT_LIMITS = {
     "target_value": VALUE_LENGTH,
 }
 REQUIRED_MESSAGES = {
-    "name": gettext_lazy("Enter the measure's name"),
+    "name": gettext_lazy("Enter the measure’s name"),
     "definition": gettext_lazy("Enter what is counted"),
     "unit": gettext_lazy("Enter the unit"),
     "data_source": gettext_lazy("Enter the data source"),
@@ -571,7 +571,7 @@ def measure_problems(fields):
         for name in ("baseline_value", "target_value"):
             text = str(fields.get(name) or "").strip()
             if text and name not in errors and as_number(text) is None:
-                errors[name] = _("Enter a number, like 12.5: this measure's unit is a number")
+                errors[name] = _("Enter a number, like 12.5: this measure’s unit is a number")
     baseline_value = str(fields.get("baseline_value") or "").strip()
     baseline_date, target_date = fields.get("baseline_date"), fields.get("target_date")
     if baseline_value and baseline_date is None:
@@ -795,7 +795,7 @@ def variation_problems(
         if int(pk) not in milestone_ids:
             errors["new_milestone_dates"] = _("Choose milestones of this agreement")
         elif not isinstance(due, datetime.date):
-            errors["new_milestone_dates"] = _("Enter each milestone's new due date")
+            errors["new_milestone_dates"] = _("Enter each milestone’s new due date")
     if new_profile is not None:
         problems = profile_problems(new_profile, agreement.approved_amount)
         if problems:

@@ -186,7 +186,7 @@ def _report_field_problems(fields):
         if name in fields and fields[name] not in ("", *Rating.values):
             errors[name] = _("Choose red, amber or green")
     if "scheme_status" in fields and fields["scheme_status"] not in SchemeStatus.values:
-        errors["scheme_status"] = _("Choose the scheme's status")
+        errors["scheme_status"] = _("Choose the scheme’s status")
     for name, limit in REPORT_TEXT_FIELDS.items():
         if len(str(fields.get(name) or "")) > limit:
             errors[name] = _("Enter %(limit)s characters or fewer") % {"limit": f"{limit:,}"}
