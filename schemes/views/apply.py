@@ -12,11 +12,11 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.permissions import can
+from pacesetter.times import govuk_datetime
 from pacesetter.transitions import Refused
 from schemes.domain import applications as workflow
 from schemes.domain.document import (
@@ -366,7 +366,7 @@ def extensions(request, code):
             _("%(organisation)s can now submit until %(until)s.")
             % {
                 "organisation": extension.organisation.name,
-                "until": timezone.localtime(extension.until).strftime("%-d %B %Y %H:%M"),
+                "until": govuk_datetime(extension.until),
             },
         )
         return redirect("schemes:extensions", code)

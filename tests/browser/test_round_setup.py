@@ -90,7 +90,7 @@ def test_manager_sets_up_a_round_shares_it_and_opens_it(page, demo):
     heading(page, "Pacesetter 2031-33")
     expect(page.get_by_role("alert")).to_contain_text("Pacesetter 2031-33 is now open.")
     expect(page.locator(".govuk-summary-list .govuk-tag")).to_have_text("Open")
-    page.get_by_role("link", name="All rounds").click()
+    page.get_by_role("link", name="Back", exact=True).click()
     heading(page, "Funding rounds")
     expect(page.get_by_role("row", name="Pacesetter 2031-33")).to_contain_text("Open")
 
