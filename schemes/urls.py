@@ -9,6 +9,7 @@ from schemes.views import (
     browse,
     budget,
     decisions,
+    learning,
     pdf,
     programme,
     reports,
@@ -64,6 +65,8 @@ application_urls = [
     # Decision and PDF
     path("decision/", decisions.decide, name="decide"),
     path("summary.pdf", pdf.application_pdf, name="application_pdf"),
+    # The scheme's learning summary: its page, or the lead starts it
+    path("learning/", learning.learning_start, name="learning_start"),
     # Monitoring after funding: the delivery agreement, its variations and quarterly reports
     path("agreement/", agreements.agreement_detail, name="agreement_detail"),
     path("agreement/set-up/", agreements.agreement_create, name="agreement_create"),
@@ -112,4 +115,10 @@ urlpatterns = [
     ),
     path("monitoring/<str:reference>/", programme.scheme_page, name="scheme_monitoring"),
     path("monitoring/<str:reference>/summary.pdf", programme.scheme_pdf, name="scheme_pdf"),
+    # The learning library: every board's published summaries
+    path("learning/", learning.library, name="learning_library"),
+    path("learning/<int:pk>/", learning.learning_detail, name="learning_detail"),
+    path("learning/<int:pk>/edit/", learning.learning_edit, name="learning_edit"),
+    path("learning/<int:pk>/review/", learning.learning_review, name="learning_review"),
+    path("learning/<int:pk>/reopen/", learning.learning_reopen, name="learning_reopen"),
 ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import F, FloatField, Prefetch
+from django.db.models import Count, F, FloatField, Prefetch
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -285,6 +285,33 @@ def learning_return(summary, *, comments, acting_user):
         acting_user=acting_user,
         reason=comments,
         changes={"manager_comments": comments},
+    )
+
+
+def learning_reopen(summary, *, acting_user):
+    """Reopen a published summary as a draft for its lead to update (end of scheme, new status).
+
+    It leaves the library until a programme manager publishes it again. Writes LEARNING_SAVED
+    with the move from published to draft.
+    """
+    return _transition(summary, to=L.DRAFT, acting_user=acting_user)
+
+
+def published_with_components(component_ids, limit=5):
+    """Up to `limit` published summaries sharing a strategic component with `component_ids`.
+
+    Most shared components first, then the latest published; one query whatever the library's
+    size. For a reviewer scoring "outcomes of previous pacesetter schemes".
+    """
+    ids = list(component_ids)
+    if not ids:
+        return []
+    return list(
+        LearningSummary.objects.published()
+        .filter(application__components__in=ids)
+        .annotate(shared=Count("application__components", distinct=True))
+        .select_related("organisation")
+        .order_by("-shared", F("published_at").desc(nulls_last=True), "title", "pk")[:limit]
     )
 
 
