@@ -103,7 +103,7 @@ def programme_overview(request):
         request,
         "schemes/programme/overview.html",
         {
-            "boards": overview(_schemes(chosen)),
+            "overview_boards": overview(_schemes(chosen)),
             **chosen,
             **choices,
             "filtered": any(chosen.values()),
@@ -131,7 +131,7 @@ def programme_overview_pdf(request):
     return _pdf_response(
         request,
         "pdf/monitoring_overview.html",
-        {"boards": overview(_schemes(chosen)), "user": request.user},
+        {"overview_boards": overview(_schemes(chosen)), "user": request.user},
         title=_("Overview of Pacesetters"),
         filename="overview-of-pacesetters.pdf",
         details={"export": "overview", "filters": {k: v for k, v in chosen.items() if v}},
