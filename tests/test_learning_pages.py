@@ -16,10 +16,18 @@ from schemes.domain.learning import (
     learning_submit,
     published_with_components,
 )
-from schemes.enums import LearningStatus
+from schemes.enums import ApplicationStatus, LearningStatus
 from schemes.models import LearningSummary, StrategicComponent, Theme
-from tests.factories import OrganisationFactory, RoundFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    CriterionFactory,
+    OrganisationFactory,
+    QuestionFactory,
+    RoundFactory,
+    UserFactory,
+)
 from tests.factories.monitoring import accepted_agreement, lead_of
+from tests.factories.reviews import AssignmentFactory
 from tests.test_learning import COMPLETE
 from tests.test_learning_search import HOSTILE_QUERIES
 
@@ -395,3 +403,82 @@ def test_published_with_components_lists_shared_ones_in_one_query(manager, schem
         found = published_with_components([component.pk])
 
     assert ([each.pk for each in found], len(queries)) == ([summary.pk], 1)
+
+
+# The links to the library from the application and from the scoring page
+
+TESTED_PREVIOUSLY = (
+    "Has this idea been tested previously, locally, nationally or elsewhere in UK and if so "
+    "how does this proposed scheme offer new learning?"
+)
+
+
+def test_question_about_earlier_schemes_links_to_the_library_in_a_new_tab(client):
+    question = QuestionFactory(label=TESTED_PREVIOUSLY)
+    application = ApplicationFactory(round__question_set=question.section.question_set)
+    client.force_login(lead_of(application.organisation))
+
+    response = client.get(
+        reverse("schemes:edit_section", args=[application.reference, question.section.number])
+    )
+
+    link = response.content.decode().split('id="learning-library-link">')[1].split("</p>")[0]
+    assert link == (
+        f'<a class="govuk-link" href="{LIBRARY}" target="_blank" rel="noopener noreferrer">'
+        "See what earlier schemes found in the learning library (opens in new tab)</a>"
+    )
+
+
+def test_other_questions_have_no_library_link(client):
+    question = QuestionFactory(label="Describe expected outcomes.")
+    application = ApplicationFactory(round__question_set=question.section.question_set)
+    client.force_login(lead_of(application.organisation))
+
+    response = client.get(
+        reverse("schemes:edit_section", args=[application.reference, question.section.number])
+    )
+
+    assert 'id="learning-library-link"' not in response.content.decode()
+
+
+def scoring_page(client, manager, criterion_wording):
+    """A reviewer's scoring page of an application sharing a component with a published one."""
+    criterion = CriterionFactory(wording=criterion_wording)
+    agreement, lead = accepted_agreement(manager=manager)
+    component = StrategicComponent.objects.order_by("pk").first()
+    agreement.application.components.add(component)
+    summary = published_of((agreement.application, lead), manager)
+    applying = ApplicationFactory(
+        round__criteria_set=criterion.criteria_set, status=ApplicationStatus.SUBMITTED
+    )
+    applying.components.add(component)
+    assignment = AssignmentFactory(application=applying)
+    client.force_login(assignment.reviewer)
+    return summary, client.get(reverse("criteria:score", args=[assignment.pk]))
+
+
+def test_scoring_criterion_1b_lists_published_schemes_with_the_same_components(client, manager):
+    wording = "reflect on the **outcomes of previous pacesetter schemes** and other schemes"
+
+    summary, response = scoring_page(client, manager, wording)
+
+    assert [each.pk for each in response.context["previous_schemes"]] == [summary.pk]
+    assert f'href="{summary.get_absolute_url()}" target="_blank"' in response.content.decode()
+
+
+def test_scoring_without_criterion_1b_shows_no_previous_schemes(client, manager):
+    _summary, response = scoring_page(client, manager, "Value for money.")
+
+    assert "previous_schemes" not in response.context
+    assert 'id="previous-schemes"' not in response.content.decode()
+
+
+def test_agreement_page_links_the_lead_to_write_the_learning_summary(client, manager, scheme):
+    application, lead = scheme
+    client.force_login(lead)
+
+    response = client.get(reverse("schemes:agreement_detail", args=[application.reference]))
+
+    assert reverse("schemes:learning_start", args=[application.reference]) in (
+        response.content.decode()
+    )

@@ -28,6 +28,7 @@ from pacesetter.times import govuk_datetime
 from pacesetter.transitions import Refused
 from schemes.domain.attachments import download_name
 from schemes.domain.document import application_document, document_queryset
+from schemes.domain.learning import asks_about_previous_schemes, published_with_components
 
 
 def reviewer_assignments(user):
@@ -100,6 +101,18 @@ def application_context(application):
     return {"application": application, "document": application_document(application)}
 
 
+def previous_schemes_context(application, parts):
+    """Published schemes sharing the application's components, if a criterion asks about them."""
+    if not any(
+        asks_about_previous_schemes(criterion.wording)
+        for _group, criteria in parts
+        for criterion in criteria
+    ):
+        return {}
+    components = application.components.values_list("pk", flat=True)
+    return {"previous_schemes": published_with_components(components), "asks_previous": True}
+
+
 def scored_rows(parts, scale, reviews):
     """For each criterion, each review's score (or None) with the scale point's label."""
     labels = {point.value: point.label for point in scale}
@@ -166,6 +179,7 @@ def score(request, assignment_id):
         "status": assignment.review_status,
         "parts": parts,
         **application_context(assignment.application),
+        **previous_schemes_context(assignment.application, parts),
     }
     if not can(request.user, "criteria.score_application", assignment):
         # Submitted: read-only until a programme manager reopens it.

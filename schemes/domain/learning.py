@@ -315,6 +315,20 @@ def published_with_components(component_ids, limit=5):
     )
 
 
+# Where the library is offered: the application's question and the 2020-22 criterion 1b that
+# ask about earlier schemes, found by their words since each round copies its questions.
+PREVIOUS_SCHEMES_WORDING = (
+    "has this idea been tested previously",
+    "outcomes of previous pacesetter schemes",
+)
+
+
+def asks_about_previous_schemes(text):
+    """Whether a question or criterion asks about earlier schemes, so the library is offered."""
+    folded = " ".join(fold(text).split())
+    return any(wording in folded for wording in PREVIOUS_SCHEMES_WORDING)
+
+
 # Search
 
 

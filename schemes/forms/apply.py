@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from pacesetter.models import Organisation
 from pacesetter.money import format_pounds
 from pacesetter.text_limits import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, text_field
+from schemes.domain.learning import asks_about_previous_schemes
 from schemes.domain.task_list import start_date_message, word_count
 from schemes.enums import QuestionKind
 from schemes.forms.budget import AFFIXED_FIELD
@@ -22,6 +23,12 @@ ORGANISATION_BLOCK = (
     '<div class="govuk-form-group"><h2 class="govuk-label govuk-label--s">'
     "{{ form.organisation_question }}</h2>"
     '<p class="govuk-body">{{ form.application.organisation.name }}</p></div>'
+)
+# The library beside the question about earlier schemes, in a new tab so the answer stays open.
+LIBRARY_LINK_BLOCK = (
+    '<p class="govuk-body" id="learning-library-link"><a class="govuk-link" '
+    'href="{{ form.library_url }}" target="_blank" rel="noopener noreferrer">'
+    "{{ form.library_link }}</a></p>"
 )
 # The allocation is the budget's total, so the form shows it read-only and links to the budget.
 ALLOCATION_BLOCK = (
@@ -169,6 +176,12 @@ class SectionForm(VersionedForm):
                         max_words=question.word_limit or None,
                     )
                 )
+                if asks_about_previous_schemes(question.label):
+                    self.library_url = reverse("schemes:learning_library")
+                    self.library_link = _(
+                        "See what earlier schemes found in the learning library (opens in new tab)"
+                    )
+                    layout.append(HTML(LIBRARY_LINK_BLOCK))
         self.helper = FormHelper()
         self.helper.layout = Layout("version", *layout, *save_buttons())
 
