@@ -106,12 +106,12 @@ def test_manager_reaches_every_other_setup_page_and_each_is_accessible(page, dem
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter an amount of £0.00 or more")
     assert_accessible(page)
-    page.get_by_role("link", name="Back").click()
+    page.get_by_role("link", name="Back", exact=True).click()
 
     page.get_by_role("link", name="Copy this round").click()
     heading(page, "Copy this round")
     expect(page.get_by_label("Code", exact=True)).to_have_value("2029-31")
-    page.get_by_role("link", name="Back").click()
+    page.get_by_role("link", name="Back", exact=True).click()
 
     page.get_by_role("link", name="Close the round").click()
     heading(page, "Close the round")
