@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from criteria.demo import DEMO_ROUND_CODE
+from criteria.demo import DEMO_PASSWORD, DEMO_ROUND_CODE
 from criteria.demo.pages import DEMO_ROLE_EMAILS, demo_pages
 from pacesetter.models import Organisation
 from schemes.models import Round
@@ -78,3 +78,29 @@ def test_every_page_of_a_role_reflows_at_320_px_and_keeps_its_tables_whole(
             cut_off[demo_page.name] = tables
 
     assert (sideways, cut_off) == ({}, {})
+
+
+def test_menu_folds_behind_a_button_on_a_phone_and_shows_without_javascript(
+    browser, browser_context_args, page, demo
+):
+    page.set_viewport_size(PHONE)
+    sign_in(page, demo, "manager@example.org")
+    rounds = page.get_by_role("navigation", name="Menu").get_by_role("link", name="Rounds")
+    assert rounds.is_visible() is False
+    page.get_by_role("button", name="Menu").click()
+    assert rounds.is_visible() is True
+    assert_accessible(page)
+
+    without_script = browser.new_context(
+        **browser_context_args, java_script_enabled=False, viewport=PHONE
+    )
+    plain = without_script.new_page()
+    # Signed in by hand: axe, which `sign_in` runs, is itself a script.
+    plain.goto(f"{demo}/accounts/login/")
+    plain.get_by_label("Email address").fill("manager@example.org")
+    plain.get_by_label("Password").fill(DEMO_PASSWORD)
+    plain.get_by_role("button", name="Sign in").click()
+    menu = plain.get_by_role("navigation", name="Menu")
+    assert menu.get_by_role("link", name="Rounds").is_visible() is True
+    assert plain.get_by_role("button", name="Menu").count() == 0
+    without_script.close()
