@@ -482,3 +482,22 @@ def test_agreement_page_links_the_lead_to_write_the_learning_summary(client, man
     assert reverse("schemes:learning_start", args=[application.reference]) in (
         response.content.decode()
     )
+
+
+def test_start_page_asks_the_lead_to_start(client, scheme):
+    application, lead = scheme
+    client.force_login(lead)
+
+    response = client.get(reverse("schemes:learning_start", args=[application.reference]))
+
+    assert response.status_code == 200
+    assert LearningSummary.objects.filter(application=application).count() == 0
+
+
+def test_start_page_of_a_started_summary_goes_to_it(client, scheme):
+    summary = draft_of(scheme)
+    client.force_login(scheme[1])
+
+    response = client.get(reverse("schemes:learning_start", args=[scheme[0].reference]))
+
+    assert response["Location"] == summary.get_absolute_url()
