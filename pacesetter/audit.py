@@ -21,6 +21,11 @@ def audit_scope(obj):
     return obj.audit_scope()
 
 
+def _text(value):
+    """Return `value` as text a database column can hold: PostgreSQL refuses NUL."""
+    return str(value or "").replace("\x00", "")
+
+
 def audit_record(
     action,
     *,
@@ -47,12 +52,12 @@ def audit_record(
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_label=str(obj)[:LABEL_LENGTH] if obj is not None else "",
+        object_label=_text(obj)[:LABEL_LENGTH] if obj is not None else "",
         application_pk=application_pk if application_pk is not None else scope_application,
         round_pk=round_pk if round_pk is not None else scope_round,
-        from_state=str(from_state or ""),
-        to_state=str(to_state or ""),
-        reason=str(reason or ""),
+        from_state=_text(from_state),
+        to_state=_text(to_state),
+        reason=_text(reason),
         details=details or {},
     )
     if at is not None:

@@ -95,10 +95,13 @@ def detail_label(key):
 
 
 def detail_lines(details):
-    """Return an event's details as (label, value) lines, in the order they were recorded."""
+    """Return an event's details as (label, value) lines, ordered by key.
+
+    By key, not as recorded: PostgreSQL's JSON column keeps keys in an order of its own.
+    """
     if not isinstance(details, dict):
         return [("", detail_value(details))] if details not in (None, "", []) else []
-    return [(detail_label(key), detail_value(value)) for key, value in details.items()]
+    return [(detail_label(key), detail_value(details[key])) for key in sorted(details)]
 
 
 def record_urls(events):

@@ -17,6 +17,7 @@ from criteria.domain.feedback import feedback_release
 from criteria.domain.moderation import moderation_record
 from criteria.enums import ConflictKind, Recommendation
 from criteria.models import Assignment, Criterion, PackJob
+from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
 from pacesetter.models import AuditEvent, Organisation, User
 from pacesetter.transitions import Refused
@@ -789,3 +790,12 @@ def test_migration_keeps_every_field_of_an_old_event():
         "details": {"migrated_from": "application_event", "id": 17},
         "at": at,
     }
+
+
+def test_audit_record_drops_nul_characters_a_database_cannot_hold(demo_user):
+    event = audit_record(
+        AuditAction.SIGN_IN, actor=demo_user("manager@example.org"), reason="be\x00fore\x00"
+    )
+
+    event.refresh_from_db()
+    assert event.reason == "before"
