@@ -143,7 +143,5 @@ rules.add_perm(
     is_applicant & belongs_to_applying_organisation & application_has_agreement,
 )
 rules.add_perm("schemes.edit_learning", is_summarys_board_lead & summary_is_editable)
-rules.add_perm(
-    "schemes.edit_learning_published", is_summarys_board_lead & summary_is_published
-)
+rules.add_perm("schemes.edit_learning_published", is_summarys_board_lead & summary_is_published)
 rules.add_perm("schemes.review_learning", is_programme_manager)

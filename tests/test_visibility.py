@@ -91,9 +91,7 @@ def add_edge_cases(user, boards):
     submitted_round = Round.objects.exclude(state=RoundState.DRAFT).first()
     ApplicationFactory(round=draft_round, organisation=cav)
     ApplicationFactory(round=submitted_round, status=ApplicationStatus.SUBMITTED)
-    ApplicationFactory(
-        round=submitted_round, organisation=cav, status=ApplicationStatus.WITHDRAWN
-    )
+    ApplicationFactory(round=submitted_round, organisation=cav, status=ApplicationStatus.WITHDRAWN)
     if not user.is_authenticated:
         return
     # A round `user` chairs, whatever their role, with one application from their own board.
