@@ -26,9 +26,9 @@ hypothesis.settings.load_profile("portal")
 def session_settings(tmp_path_factory):
     """Set what every test, and the demo data's load, runs under, once per test process.
 
-    A fast password hasher, and files (uploads, packs, the pack cache) in this process's own
-    temporary folder, never the repository's media/ nor another xdist worker's. A test may
-    still override any.
+    A fast password hasher; no second factor required; files (uploads, packs, the pack
+    cache) in this process's own temporary folder, never the repository's media/ nor another
+    xdist worker's. A test may still override any.
     """
     with override_settings(
         PASSWORD_HASHERS=FAST_HASHERS,
