@@ -117,6 +117,7 @@ urlpatterns = [
     path("monitoring/<str:reference>/summary.pdf", programme.scheme_pdf, name="scheme_pdf"),
     # The learning library: every board's published summaries
     path("learning/", learning.library, name="learning_library"),
+    path("learning/library.csv", learning.library_csv, name="learning_library_csv"),
     path("learning/<int:pk>/", learning.learning_detail, name="learning_detail"),
     path("learning/<int:pk>/edit/", learning.learning_edit, name="learning_edit"),
     path("learning/<int:pk>/review/", learning.learning_review, name="learning_review"),

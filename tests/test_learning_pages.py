@@ -1,5 +1,8 @@
 """The learning library's pages: every role against every page, the 404 rule, hostile searches."""
 
+import csv
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -7,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from pacesetter.enums import Role
+from pacesetter.enums import AuditAction, Role
+from pacesetter.models import AuditEvent
 from schemes.domain.learning import (
     learning_publish,
     learning_reopen,
@@ -501,3 +505,52 @@ def test_start_page_of_a_started_summary_goes_to_it(client, scheme):
     response = client.get(reverse("schemes:learning_start", args=[scheme[0].reference]))
 
     assert response["Location"] == summary.get_absolute_url()
+
+
+# The library as CSV
+
+
+def csv_rows(response):
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_library_csv_holds_what_the_search_finds_every_cell_safe(client):
+    published_entries(1)
+    LearningSummary.objects.filter(title="Triage scheme 0").update(advice="=HYPERLINK(1)")
+    LearningSummary.objects.get(title="Triage scheme 0").save()
+
+    response = get(
+        client,
+        UserFactory(role=Role.REVIEWER),
+        reverse("schemes:learning_library_csv"),
+        funded_by="programme-Page test programme",
+    )
+
+    rows = csv_rows(response)
+    columns = dict(zip(rows[0], rows[1], strict=True))
+    assert (len(rows), columns["Project"], columns["Advice to a board that wants to adopt it"]) == (
+        2,
+        "Triage scheme 0",
+        "'=HYPERLINK(1)",
+    )
+
+
+def test_library_csv_leaves_out_unpublished_summaries(client, manager, scheme):
+    draft = draft_of(scheme)
+
+    response = get(client, manager, reverse("schemes:learning_library_csv"))
+
+    assert draft.title not in [row[0] for row in csv_rows(response)]
+
+
+def test_library_csv_is_audited(client):
+    user = UserFactory(role=Role.REVIEWER)
+
+    get(client, user, reverse("schemes:learning_library_csv"), theme="x")
+
+    event = AuditEvent.objects.filter(actor=user, action=AuditAction.EXPORT_SPREADSHEET).get()
+    assert event.details == {
+        "export": "learning library",
+        "filters": {"sort": "relevance"},
+    }

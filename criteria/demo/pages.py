@@ -9,7 +9,7 @@ from criteria.enums import ReviewStatus
 from criteria.models import Assignment, Review
 from pacesetter.models import User
 from schemes.enums import ApplicationStatus
-from schemes.models import Application, Round
+from schemes.models import Application, LearningSummary, Round
 
 # One demo user for each role, chosen so their pages hold the most: Hywel Dda's lead reads
 # released feedback, reviewer2 has a draft review open for scoring.
@@ -52,6 +52,10 @@ def demo_pages(role):
             reverse("criteria:criteria_set_detail", args=[criteria_set.code, criteria_set.version]),
         )
     )
+    pages.append(DemoPage("learning-library", reverse("schemes:learning_library")))
+    summary = LearningSummary.objects.published().order_by("pk").first()
+    if summary is not None:
+        pages.append(DemoPage("learning-summary", summary.get_absolute_url()))
     pages += {
         "applicant": applicant_pages,
         "reviewer": reviewer_pages,

@@ -421,6 +421,12 @@ def learning_search(query, filters, user, *, page=1, params=None):
     words are given, else by date published; `filters.sort == "date"` sorts by date always.
     Never raises for what a person types: `message` says what was left out.
     """
+    summaries, terms, message = _searched(query, filters, user)
+    results = paginate(summaries, page, params or {}, per_page=PER_PAGE)
+    return LearningSearch(results=results, terms=terms, message=message)
+
+
+def _searched(query, filters, user):
     filters = filters or LearningFilters()
     terms, message = search_terms(query)
     summaries = _filtered(LearningSummary.objects.visible_to(user).published(), filters).distinct()
@@ -433,5 +439,59 @@ def learning_search(query, filters, user, *, page=1, params=None):
     summaries = summaries.select_related("organisation", "application__round").prefetch_related(
         Prefetch("themes", queryset=Theme.objects.order_by("position", "name"))
     )
-    results = paginate(summaries, page, params or {}, per_page=PER_PAGE)
-    return LearningSearch(results=results, terms=terms, message=message)
+    return summaries, terms, message
+
+
+# The library as a spreadsheet: one row per published summary matching a search.
+LIBRARY_COLUMNS = (
+    ("title", _("Project")),
+    ("board", _("Health board")),
+    ("programme", _("Round or programme")),
+    ("scheme_status", _("Scheme status")),
+    ("themes", _("Themes")),
+    ("published", _("Published")),
+    ("description", _("Description")),
+    ("problem", _("The problem")),
+    ("what_was_done", _("What was done")),
+    ("model", _("The model in a few lines")),
+    ("results", _("Results")),
+    ("what_helped", _("What helped")),
+    ("what_got_in_the_way", _("What got in the way")),
+    ("costs", _("Costs")),
+    ("outcome_reason", _("Mainstreamed or stopped, and why")),
+    ("advice", _("Advice to a board that wants to adopt it")),
+    ("contact_role", _("Contact role")),
+    ("address", _("Address")),
+)
+
+
+def library_rows(query, filters, user, *, site=""):
+    """Every published summary `learning_search` finds, as LIBRARY_COLUMNS values (text).
+
+    Two queries for each 500 summaries (them, their themes). Results against measures are the
+    copy made at publication, so no monitoring record is read.
+    """
+    summaries, _terms, _message = _searched(query, filters, user)
+    for summary in summaries.iterator(chunk_size=500):
+        yield {
+            "title": summary.title,
+            "board": summary.board_as_printed or summary.organisation.name,
+            "programme": summary.programme_name,
+            "scheme_status": summary.get_scheme_status_display(),
+            "themes": "; ".join(theme.name for theme in summary.themes.all()),
+            "published": summary.published_at.date().isoformat() if summary.published_at else "",
+            "description": summary.description,
+            "problem": summary.problem,
+            "what_was_done": summary.what_was_done,
+            "model": summary.model,
+            "results": "\n".join(
+                part for part in (summary.results, summary.measure_results) if part
+            ),
+            "what_helped": summary.what_helped,
+            "what_got_in_the_way": summary.what_got_in_the_way,
+            "costs": summary.costs,
+            "outcome_reason": summary.outcome_reason,
+            "advice": summary.advice,
+            "contact_role": summary.contact_role,
+            "address": site + summary.get_absolute_url(),
+        }

@@ -6,16 +6,22 @@ unpublished summary of another board is not even confirmed to exist), then the p
 asked (a 403); every write goes through `schemes.domain.learning`.
 """
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacesetter.audit import audit_record
+from pacesetter.enums import AuditAction
+from pacesetter.paging import query_string
 from pacesetter.permissions import can
+from pacesetter.spreadsheets import spreadsheet_safe
 from pacesetter.transitions import Refused
 from schemes.domain import learning as domain
 from schemes.enums import LearningStatus
@@ -68,8 +74,53 @@ def library(request):
             **filters.chosen,
             "filtered": filters.filtered,
             "awaiting": awaiting,
+            "csv_query": query_string(
+                {name: value for name, value in filters.chosen.items() if value}
+            ),
         },
     )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_lines(rows):
+    writer = csv.writer(_Echo())
+    header = [str(label) for _name, label in domain.LIBRARY_COLUMNS]
+    # A byte order mark first, so that Excel reads Welsh letters.
+    yield "\ufeff" + writer.writerow([spreadsheet_safe(cell) for cell in header])
+    for row in rows:
+        yield writer.writerow(
+            [spreadsheet_safe(row[name]) for name, _label in domain.LIBRARY_COLUMNS]
+        )
+
+
+@login_required
+def library_csv(request):
+    """The published summaries the library's search and filters find, as CSV (audited)."""
+    if not can(request.user, "schemes.view_learning_library"):
+        raise PermissionDenied
+    filters = LibraryFilters(request.GET)
+    audit_record(
+        AuditAction.EXPORT_SPREADSHEET,
+        actor=request.user,
+        details={
+            "export": "learning library",
+            "filters": {name: value for name, value in filters.chosen.items() if value},
+        },
+    )
+    rows = domain.library_rows(
+        filters.chosen["q"],
+        filters.search(),
+        request.user,
+        site=request.build_absolute_uri("/").rstrip("/"),
+    )
+    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="learning-library.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def get_summary(request, pk, permission="schemes.view_learning"):
