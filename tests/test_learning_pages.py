@@ -554,3 +554,12 @@ def test_library_csv_is_audited(client):
         "export": "learning library",
         "filters": {"sort": "relevance"},
     }
+
+
+def test_library_says_when_only_the_first_words_were_searched(client):
+    response = get(client, UserFactory(role=Role.REVIEWER), LIBRARY, q="triage " * 100)
+
+    assert response.context["search"].message == "Only the first 20 words were searched."
+    assert "data-search-message>Only the first 20 words were searched.</div>" in (
+        response.content.decode()
+    )
