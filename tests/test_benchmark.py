@@ -38,6 +38,8 @@ def test_benchmark_measures_every_main_page_on_a_small_programme():
         "assignments",
         "score_matrix",
         "ranking",
+        "programme_monitoring",
+        "scheme_monitoring",
     }
     for name, page in figures["pages"].items():
         assert set(page) == {"path", "p50_ms", "p95_ms", "queries"}, name

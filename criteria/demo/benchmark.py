@@ -23,8 +23,32 @@ from pacesetter.enums import OrganisationKind, Role
 from pacesetter.fixture_loading import REFERENCE_FILES, load_fixture_files
 from pacesetter.models import Organisation, User
 from pacesetter.process import settle_after_loading
-from schemes.enums import ApplicationStatus, BudgetCategory, QuestionKind, RoundState
-from schemes.models import Answer, Application, BudgetLine, QuestionSet, Round
+from schemes.enums import (
+    AgreementStatus,
+    ApplicationStatus,
+    BudgetCategory,
+    DecisionOutcome,
+    QuestionKind,
+    ReportStatus,
+    RoundState,
+)
+from schemes.models import (
+    Answer,
+    Application,
+    BudgetLine,
+    BudgetProfileLine,
+    Decision,
+    DeliveryAgreement,
+    Measure,
+    MeasureValue,
+    Milestone,
+    MilestoneProgress,
+    QuarterlyReport,
+    QuestionSet,
+    ReportingPeriod,
+    Round,
+    SpendLine,
+)
 
 BATCH = 2000
 
@@ -38,6 +62,8 @@ class Sizes:
     reviews_per_application: int = 3
     budget_lines: int = 10
     pack_applications: int = 60
+    funded_schemes: int = 300
+    reports_per_scheme: int = 12
 
 
 @dataclass(frozen=True)
@@ -49,6 +75,7 @@ class Programme:
     reviewer: User
     assignment: Assignment
     application: Application
+    monitored: Application | None = None
 
 
 def _populate(
@@ -135,6 +162,175 @@ def _populate(
     # Bulk inserts send no signals: move the rounds' figures version here.
     bump_round_figures([round.pk for round in rounds])
     return applications
+
+
+def _populate_monitoring(applications, *, manager, applicant, sizes, now):
+    """Approve the first `sizes.funded_schemes` applications and give each an accepted
+    agreement, 16 quarters from April 2021 and `sizes.reports_per_scheme` accepted reports
+    (milestones, spend, measure values), in bulk. The reports left owed are overdue.
+    """
+    funded = applications[: sizes.funded_schemes]
+    if not funded:
+        return None
+    Application.objects.filter(pk__in=[a.pk for a in funded]).update(
+        status=ApplicationStatus.APPROVED
+    )
+    Decision.objects.bulk_create(
+        (
+            Decision(
+                application=application,
+                outcome=DecisionOutcome.APPROVED,
+                approved_amount=Decimal("400000.00"),
+                decided_by=manager,
+                decided_on=datetime.date(2021, 3, 1),
+            )
+            for application in funded
+        ),
+        batch_size=BATCH,
+    )
+    start = datetime.date(2021, 4, 1)
+    agreements = DeliveryAgreement.objects.bulk_create(
+        (
+            DeliveryAgreement(
+                application=application,
+                status=AgreementStatus.ACCEPTED,
+                start_date=start,
+                end_date=datetime.date(2025, 3, 31),
+                created_by=manager,
+                accepted_by=applicant,
+                accepted_at=now,
+            )
+            for application in funded
+        ),
+        batch_size=BATCH,
+    )
+    categories = (BudgetCategory.STAFF, BudgetCategory.NON_STAFF)
+    BudgetProfileLine.objects.bulk_create(
+        (
+            BudgetProfileLine(
+                agreement=agreement,
+                financial_year=2021 + year,
+                category=category,
+                approved_amount=Decimal("50000.00"),
+            )
+            for agreement in agreements
+            for year in range(4)
+            for category in categories
+        ),
+        batch_size=BATCH,
+    )
+    milestones = Milestone.objects.bulk_create(
+        (
+            Milestone(
+                agreement=agreement,
+                order=n,
+                title=f"Benchmark milestone {n}",
+                due_date=datetime.date(2022 + n, 3, 31),
+            )
+            for agreement in agreements
+            for n in range(3)
+        ),
+        batch_size=BATCH,
+    )
+    measures = Measure.objects.bulk_create(
+        (
+            Measure(
+                agreement=agreement,
+                order=n,
+                kind=kind,
+                name=f"Benchmark {kind} measure",
+                definition="What is counted.",
+                unit="people",
+                data_source="Benchmark",
+                collection_frequency="quarterly",
+                baseline_value="10",
+                baseline_date=datetime.date(2021, 3, 31),
+                target_value="20",
+                target_date=datetime.date(2025, 3, 31),
+            )
+            for agreement in agreements
+            for n, kind in enumerate(("process", "outcome", "balancing"))
+        ),
+        batch_size=BATCH,
+    )
+    # The first days of 16 quarters from April 2021.
+    quarters = [datetime.date(2021 + (3 + 3 * q) // 12, (3 + 3 * q) % 12 + 1, 1) for q in range(16)]
+    periods = ReportingPeriod.objects.bulk_create(
+        (
+            ReportingPeriod(
+                agreement=agreement,
+                start=first,
+                end=_quarter_end(first),
+                due_date=_quarter_end(first) + datetime.timedelta(days=20),
+            )
+            for agreement in agreements
+            for first in quarters
+        ),
+        batch_size=BATCH,
+    )
+    reported = [p for n, p in enumerate(periods) if n % 16 < sizes.reports_per_scheme]
+    ratings = ("green", "amber", "red")
+    reports = QuarterlyReport.objects.bulk_create(
+        (
+            QuarterlyReport(
+                agreement_id=period.agreement_id,
+                period=period,
+                status=ReportStatus.ACCEPTED,
+                delivery_rating=ratings[n % 3],
+                delivery_narrative="Benchmark narrative.",
+                spend_rating=ratings[(n + 1) % 3],
+                spend_narrative="Benchmark narrative.",
+                started_by=applicant,
+                submitted_by=applicant,
+                submitted_at=now,
+                decided_at=now,
+            )
+            for n, period in enumerate(reported)
+        ),
+        batch_size=BATCH,
+    )
+    by_agreement = {}
+    for measure in measures:
+        by_agreement.setdefault(measure.agreement_id, {"measures": [], "milestones": []})
+        by_agreement[measure.agreement_id]["measures"].append(measure)
+    for milestone in milestones:
+        by_agreement[milestone.agreement_id]["milestones"].append(milestone)
+    SpendLine.objects.bulk_create(
+        (
+            SpendLine(
+                report=report,
+                category=category,
+                actual=Decimal("12000.00"),
+                forecast=Decimal("24000.00"),
+            )
+            for report in reports
+            for category in categories
+        ),
+        batch_size=BATCH,
+    )
+    MeasureValue.objects.bulk_create(
+        (
+            MeasureValue(report=report, measure=measure, value=str(10 + n % 12))
+            for n, report in enumerate(reports)
+            for measure in by_agreement[report.agreement_id]["measures"]
+        ),
+        batch_size=BATCH,
+    )
+    MilestoneProgress.objects.bulk_create(
+        (
+            MilestoneProgress(report=report, milestone=milestone, status="on_track")
+            for report in reports
+            for milestone in by_agreement[report.agreement_id]["milestones"]
+        ),
+        batch_size=BATCH,
+    )
+    return funded[0]
+
+
+def _quarter_end(first):
+    month = first.month + 2
+    following = datetime.date(first.year + (month // 12), month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
 
 
 def build_programme(sizes: Sizes) -> Programme:
@@ -228,6 +424,9 @@ def build_programme(sizes: Sizes) -> Programme:
         sizes=sizes,
         now=now,
     )
+    monitored = _populate_monitoring(
+        applications, manager=manager, applicant=applicant, sizes=sizes, now=now
+    )
     first = applications[0]
     assignment = Assignment.objects.select_related("reviewer").filter(application=first).first()
     return Programme(
@@ -238,6 +437,7 @@ def build_programme(sizes: Sizes) -> Programme:
         reviewer=assignment.reviewer,
         assignment=assignment,
         application=first,
+        monitored=monitored,
     )
 
 
@@ -268,6 +468,8 @@ def dataset_counts(programme, sizes, built_s):
             review__assignment__application__round__in=programme.rounds
         ).count(),
         "budget_lines": BudgetLine.objects.filter(application__round__in=programme.rounds).count(),
+        "funded_schemes": DeliveryAgreement.objects.count(),
+        "quarterly_reports": QuarterlyReport.objects.count(),
         "build_s": round(built_s, 2),
     }
 
@@ -287,6 +489,17 @@ def main_pages(programme):
         "assignments": (programme.manager, f"/rounds/{round_code}/assignments/"),
         "score_matrix": (programme.manager, f"/applications/{reference}/scores/"),
         "ranking": (programme.manager, f"/rounds/{round_code}/ranking/"),
+        **(
+            {
+                "programme_monitoring": (programme.manager, "/monitoring/"),
+                "scheme_monitoring": (
+                    programme.manager,
+                    f"/monitoring/{programme.monitored.reference}/",
+                ),
+            }
+            if programme.monitored
+            else {}
+        ),
     }
 
 

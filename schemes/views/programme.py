@@ -18,9 +18,11 @@ from pacesetter.permissions import can
 from schemes.charts import measure_chart, spend_chart
 from schemes.domain.monitoring import overdue_reports
 from schemes.domain.monitoring.overview import (
+    approved_applications,
     filter_schemes,
     funded_schemes,
     overview,
+    page_of_schemes,
     scheme_rows,
 )
 from schemes.domain.monitoring.scheme import agreement_queryset, scheme_monitoring
@@ -68,7 +70,13 @@ def programme_filters(query):
 
 
 def _schemes(chosen):
-    return filter_schemes(funded_schemes(), **chosen).order_by("reference")
+    """The funded schemes the filters choose, unannotated: to count and page."""
+    return filter_schemes(approved_applications(), **chosen).order_by("reference")
+
+
+def _annotated(chosen):
+    """The funded schemes the filters choose, with their monitoring figures."""
+    return funded_schemes().filter(pk__in=_schemes(chosen).values("pk")).order_by("reference")
 
 
 @login_required
@@ -76,14 +84,22 @@ def programme(request):
     """Every funded scheme across rounds, filtered, searched and paged; overdue reports."""
     _require_programme(request.user)
     chosen, choices = programme_filters(request.GET)
-    listing = paginate(_schemes(chosen), request.GET.get("page"), chosen)
-    overdue = overdue_reports(today=timezone.localdate())
+    listing = paginate(
+        _schemes(chosen).values_list("pk", flat=True), request.GET.get("page"), chosen
+    )
+    overdue = overdue_reports(today=timezone.localdate()).only(
+        "start",
+        "end",
+        "due_date",
+        "agreement__application__reference",
+        "agreement__application__organisation__name",
+    )
     return render(
         request,
         "schemes/programme/list.html",
         {
             "listing": listing,
-            "rows": scheme_rows(listing.rows),
+            "rows": scheme_rows(page_of_schemes(list(listing.rows))),
             **chosen,
             **choices,
             "filtered": any(chosen.values()),
@@ -103,7 +119,7 @@ def programme_overview(request):
         request,
         "schemes/programme/overview.html",
         {
-            "overview_boards": overview(_schemes(chosen)),
+            "overview_boards": overview(_annotated(chosen)),
             **chosen,
             **choices,
             "filtered": any(chosen.values()),
@@ -131,7 +147,7 @@ def programme_overview_pdf(request):
     return _pdf_response(
         request,
         "pdf/monitoring_overview.html",
-        {"overview_boards": overview(_schemes(chosen)), "user": request.user},
+        {"overview_boards": overview(_annotated(chosen)), "user": request.user},
         title=_("Overview of Pacesetters"),
         filename="overview-of-pacesetters.pdf",
         details={"export": "overview", "filters": {k: v for k, v in chosen.items() if v}},

@@ -27,6 +27,18 @@ class Command(BaseCommand):
             default=defaults.pack_applications,
             help="Applications in the round whose appraisal pack is timed.",
         )
+        parser.add_argument(
+            "--funded-schemes",
+            type=int,
+            default=defaults.funded_schemes,
+            help="Applications approved and monitored, for the programme and scheme pages.",
+        )
+        parser.add_argument(
+            "--reports-per-scheme",
+            type=int,
+            default=defaults.reports_per_scheme,
+            help="Accepted quarterly reports of each funded scheme (up to 16).",
+        )
         parser.add_argument("--no-pdf", action="store_true", help="Time the pages only.")
         parser.add_argument("--repeat", type=int, default=20, help="Requests per page.")
 
@@ -39,6 +51,8 @@ class Command(BaseCommand):
             reviews_per_application=options["reviews_per_application"],
             budget_lines=options["budget_lines"],
             pack_applications=options["pack_applications"],
+            funded_schemes=options["funded_schemes"],
+            reports_per_scheme=options["reports_per_scheme"],
         )
         setup_test_environment()
         real_name = connection.settings_dict["NAME"]

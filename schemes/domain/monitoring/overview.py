@@ -37,14 +37,7 @@ def _latest_counted(column):
     )
 
 
-def funded_schemes(*, today=None):
-    """Approved applications with their latest status and ratings and their report dates.
-
-    Annotated per row: `current_status`, `latest_delivery_rating`, `latest_spend_rating`,
-    `next_due` (the earliest due date, today or later, of a report still owed) and
-    `overdue_count` (reports owed whose due date has passed), all in the one query.
-    """
-    today = today or timezone.localdate()
+def _monitoring_annotations(today):
     owed = owed_periods().filter(agreement__application=OuterRef("pk"))
     overdue = (
         owed.filter(due_date__lt=today)
@@ -60,36 +53,90 @@ def funded_schemes(*, today=None):
         .annotate(first=Min("due_date"))
         .values("first")
     )
+    return {
+        "current_status": Coalesce(_latest_counted("scheme_status"), Value(SchemeStatus.ONGOING)),
+        "latest_delivery_rating": _latest_counted("delivery_rating"),
+        "latest_spend_rating": _latest_counted("spend_rating"),
+        "next_due": Subquery(upcoming),
+        "overdue_count": Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
+    }
+
+
+# What the list, the overview and the sheets read of a scheme: wide rows cost time to build.
+LISTED_FIELDS = (
+    "reference",
+    "title",
+    "start_date",
+    "round__code",
+    "round__name",
+    "organisation__code",
+    "organisation__name",
+    "organisation__former_name",
+    "organisation__renamed_on",
+    "decision__approved_amount",
+    "delivery_agreement__status",
+    "delivery_agreement__variance_threshold",
+    "delivery_agreement__application",
+)
+
+
+def approved_applications():
+    """Every funded scheme, without the monitoring figures: cheap to count, filter and page."""
+    return Application.objects.filter(decision__outcome=DecisionOutcome.APPROVED)
+
+
+def funded_schemes(*, today=None):
+    """Approved applications with their latest status and ratings and their report dates.
+
+    Annotated per row: `current_status`, `latest_delivery_rating`, `latest_spend_rating`,
+    `next_due` (the earliest due date, today or later, of a report still owed) and
+    `overdue_count` (reports owed whose due date has passed), all in the one query. Each is
+    a correlated subquery: page first (`filter_schemes` on `approved_applications()`), then
+    annotate the page's rows.
+    """
+    today = today or timezone.localdate()
     return (
-        Application.objects.filter(decision__outcome=DecisionOutcome.APPROVED)
+        approved_applications()
         .select_related("round", "organisation", "decision", "delivery_agreement")
-        .annotate(
-            current_status=Coalesce(_latest_counted("scheme_status"), Value(SchemeStatus.ONGOING)),
-            latest_delivery_rating=_latest_counted("delivery_rating"),
-            latest_spend_rating=_latest_counted("spend_rating"),
-            next_due=Subquery(upcoming),
-            overdue_count=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
-        )
+        .only(*LISTED_FIELDS)
+        .annotate(**_monitoring_annotations(today))
     )
 
 
-def filter_schemes(schemes, *, search="", round="", board="", status="", rating="", overdue=""):
-    """Narrow `funded_schemes()` by round code, board code, scheme status, a rating, overdue.
+def filter_schemes(
+    schemes, *, search="", round="", board="", status="", rating="", overdue="", today=None
+):
+    """Narrow `approved_applications()` by round, board, scheme status, a rating, overdue.
 
-    `rating` matches a scheme whose latest delivery *or* spend rating is that colour.
+    `rating` matches a scheme whose latest delivery *or* spend rating is that colour. Only
+    the figures a filter needs are annotated, so an unfiltered list stays cheap.
     """
+    annotations = _monitoring_annotations(today or timezone.localdate())
     schemes = schemes.matching(search)
     if round:
         schemes = schemes.filter(round__code=round)
     if board:
         schemes = schemes.filter(organisation__code=board)
     if status:
-        schemes = schemes.filter(current_status=status)
+        schemes = schemes.alias(current_status=annotations["current_status"]).filter(
+            current_status=status
+        )
     if rating:
-        schemes = schemes.filter(Q(latest_delivery_rating=rating) | Q(latest_spend_rating=rating))
+        schemes = schemes.alias(
+            latest_delivery_rating=annotations["latest_delivery_rating"],
+            latest_spend_rating=annotations["latest_spend_rating"],
+        ).filter(Q(latest_delivery_rating=rating) | Q(latest_spend_rating=rating))
     if overdue:
-        schemes = schemes.filter(overdue_count__gt=0)
+        schemes = schemes.alias(overdue_count=annotations["overdue_count"]).filter(
+            overdue_count__gt=0
+        )
     return schemes
+
+
+def page_of_schemes(pks):
+    """The funded schemes `pks`, annotated (`funded_schemes`), in the order of `pks`."""
+    found = funded_schemes().in_bulk(pks)
+    return [found[pk] for pk in pks if pk in found]
 
 
 @dataclass(frozen=True)
@@ -232,8 +279,10 @@ __all__ = [
     "BoardOverview",
     "OverviewRow",
     "SchemeRow",
+    "approved_applications",
     "filter_schemes",
     "funded_schemes",
+    "page_of_schemes",
     "overview",
     "scheme_rows",
 ]
