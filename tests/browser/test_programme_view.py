@@ -24,7 +24,7 @@ def test_manager_filters_the_programme_view_and_opens_the_scheme_page(page, demo
     page.get_by_label("Health board").select_option("HDD")
     page.get_by_role("button", name="Show schemes").click()
     expect(page.locator("#schemes tbody tr")).to_have_count(1)
-    page.get_by_role("link", name="PS-2018-HDD-001").click()
+    page.locator("#schemes").get_by_role("link", name="PS-2018-HDD-001").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Networked model for primary care contractors"
@@ -33,7 +33,7 @@ def test_manager_filters_the_programme_view_and_opens_the_scheme_page(page, demo
     expect(page.locator('#spend tr[data-spend="total"] td').first).to_have_text("£488,000.00")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Back").click()
+    page.get_by_role("link", name="Back", exact=True).click()
     page.get_by_role("link", name="Overview of Pacesetters for these schemes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Overview of Pacesetters")
     assert_accessible(page)
