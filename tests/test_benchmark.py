@@ -4,8 +4,10 @@ import gc
 import json
 
 import pytest
+from django.test import Client
 
-from criteria.demo.benchmark import Sizes, measure
+from criteria.demo.benchmark import Sizes, measure, signed_in_client
+from pacesetter.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +76,13 @@ def test_benchmark_times_the_summary_and_the_pack_cold_and_warm(settings, tmp_pa
     assert pdf["content_s_per_page_one_core"] > 0
     # Changing one answer re-renders that application's part and no other.
     assert pdf["pack_one_changed_parts_rendered"] == 1
+
+
+def test_benchmark_signs_in_past_the_second_factor_as_production_requires(settings):
+    settings.REQUIRE_TWO_FACTOR = True
+    manager = User.objects.get(email="manager@example.org")
+    password_only = Client()
+    password_only.force_login(manager)
+
+    assert password_only.get("/").status_code == 302
+    assert signed_in_client(manager).get("/").status_code == 200
