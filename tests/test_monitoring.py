@@ -60,11 +60,18 @@ from tests.factories.monitoring import (
     approved_application,
     lead_of,
     measure_fields,
+    remove_demo_monitoring,
 )
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2018, 7, 10)  # the first quarter of 2018-19 has ended
+
+
+@pytest.fixture(autouse=True)
+def without_demo_monitoring(db):
+    """Start every test here with no monitoring: each sets up and counts its own."""
+    remove_demo_monitoring()
 
 
 @pytest.fixture

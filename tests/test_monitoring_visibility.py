@@ -13,7 +13,7 @@ from pacesetter.models import Organisation
 from pacesetter.permissions import can
 from schemes.domain.monitoring import report_start
 from schemes.models import DeliveryAgreement, QuarterlyReport
-from tests.factories.monitoring import accepted_agreement
+from tests.factories.monitoring import accepted_agreement, remove_demo_monitoring
 from tests.test_visibility import ROLES, assert_twins_agree, make_user
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +89,8 @@ def test_each_role_sees_and_edits_the_reports_it_should(
 
 @pytest.fixture
 def user_with_monitoring_for(boards, demo_user):
+    """One started report per board, and no others: the demo's Hywel Dda reports go first."""
+    remove_demo_monitoring()
     manager = demo_user("manager@example.org")
     for code in ("CAV", "HDD"):
         agreement, lead = accepted_agreement(manager=manager, organisation=boards[code])

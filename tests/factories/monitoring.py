@@ -3,7 +3,11 @@
 import datetime
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
+
+from criteria.demo.monitoring import DEMO_MONITORED_APPLICATION
 from pacesetter.enums import Role
+from pacesetter.models import AuditEvent
 from schemes.domain.decisions import decision_record
 from schemes.domain.monitoring import (
     agreement_accept,
@@ -12,7 +16,7 @@ from schemes.domain.monitoring import (
     measure_add,
 )
 from schemes.enums import ApplicationStatus, BudgetCategory, RoundState
-from schemes.models import DeliveryAgreement
+from schemes.models import DeliveryAgreement, Measure, Milestone, QuarterlyReport, Variation
 from tests.factories import (
     ApplicationFactory,
     BudgetLineFactory,
@@ -97,3 +101,22 @@ def add_required_measures(agreement, manager):
         )
     agreement.refresh_from_db()
     return agreement
+
+
+def remove_demo_monitoring():
+    """Delete the demo's monitored scheme's agreement, its reports and their audit events.
+
+    The demo data gives Hywel Dda 2018-19 an accepted agreement with four reports; a test
+    that counts every agreement, report or monitoring event, or sets up Hywel Dda's agreement
+    itself, calls this first, inside its transaction (which rolls back). The application
+    stays approved, with its decision's events.
+    """
+    agreement = DeliveryAgreement.objects.get(application__reference=DEMO_MONITORED_APPLICATION)
+    kinds = ContentType.objects.get_for_models(
+        DeliveryAgreement, Measure, Milestone, QuarterlyReport, Variation
+    ).values()
+    AuditEvent.objects.filter(
+        application_pk=agreement.application_id, content_type__in=kinds
+    ).delete()
+    agreement.reports.all().delete()
+    agreement.delete()
