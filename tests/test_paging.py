@@ -275,15 +275,17 @@ def round_page_queries(client, round, django_assert_max_num_queries):
 
 
 def test_round_page_queries_stay_flat_as_the_round_grows(signed_in, django_assert_max_num_queries):
-    few_round = round_with(5)
-    many_round = round_with(60)
+    rounds = (round_with(5), round_with(60))
     client = signed_in(MANAGER)
-    client.get(f"/rounds/{few_round.code}/")  # warm the session
+    client.get("/rounds/")  # warm the session, not either round's kept figures
 
-    few = round_page_queries(client, few_round, django_assert_max_num_queries)
-    many = round_page_queries(client, many_round, django_assert_max_num_queries)
+    # The panel steps' figures are worked out on a round's first visit and kept after
+    # (criteria.domain.round_figures), so first visits and later ones are compared apart.
+    first = [round_page_queries(client, r, django_assert_max_num_queries) for r in rounds]
+    again = [round_page_queries(client, r, django_assert_max_num_queries) for r in rounds]
 
-    assert few == many
+    assert first[0] == first[1]
+    assert again[0] == again[1]
 
 
 # The applicant's home page --------------------------------------------------------------------
