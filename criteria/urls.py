@@ -87,4 +87,9 @@ urlpatterns = [
         "rounds/<slug:code>/export/<str:fmt>/", exports.round_export_file, name="round_export_file"
     ),
     path("rounds/<slug:code>/charts/", charts.round_charts, name="round_charts"),
+    path(
+        "monitoring/export/<str:fmt>/",
+        exports.programme_export_file,
+        name="programme_export_file",
+    ),
 ]

@@ -94,9 +94,14 @@ def csv_bytes(header, rows):
 
 def csv_zip(round, *, anonymise):
     """Return the round's sheets as CSV files (applications.csv …) in one ZIP."""
+    return zip_bytes(round_sheets(round, anonymise=anonymise))
+
+
+def zip_bytes(sheets):
+    """Return `sheets` ((stem, title, header, rows) each) as CSV files <stem>.csv in one ZIP."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for stem, _title, header, rows in round_sheets(round, anonymise=anonymise):
+        for stem, _title, header, rows in sheets:
             archive.writestr(f"{stem}.csv", csv_bytes(header, rows))
     return buffer.getvalue()
 
@@ -113,6 +118,20 @@ def xlsx(round, *, anonymise):
 def monitoring_xlsx(schemes, title):
     """Return only the monitoring sheets of `schemes` as one workbook."""
     return workbook_bytes(title, monitoring_sheets(schemes))
+
+
+def monitoring_export(schemes, fmt, *, title):
+    """Return the monitoring sheets of `schemes` in `fmt` (a workbook, or a ZIP of CSV files)."""
+    if fmt == XLSX:
+        return monitoring_xlsx(schemes, title)
+    if fmt == CSV:
+        return zip_bytes(monitoring_sheets(schemes))
+    raise ValueError(f"unknown spreadsheet format {fmt!r}")
+
+
+def programme_filename(fmt):
+    """Return the programme-wide download's file name, e.g. pacesetter-monitoring.xlsx."""
+    return f"pacesetter-monitoring.{EXTENSIONS[fmt]}"
 
 
 def workbook_bytes(title, sheets):
