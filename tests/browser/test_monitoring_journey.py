@@ -107,7 +107,7 @@ def test_manager_sets_up_lead_accepts_and_reports_returned_then_accepted(page, d
     expect(page.get_by_role("heading", level=1)).to_have_text("Quarterly report")
     page.get_by_role("group", name="Recruit the team").get_by_label("On track").check()
     page.get_by_label("Spent in the quarter (£) Staff").fill("12000.00")
-    page.get_by_label("Forecast for the rest of the year (£) Staff").fill("42000.00")
+    page.get_by_label("Forecast for the rest of the year (£) Staff").fill("43500.00")
     page.get_by_label("Spent in the quarter (£) Non-staff").fill("9000")
     page.get_by_label("Forecast for the rest of the year (£) Non-staff").fill("27000")
     page.get_by_label("Value Sustainable practices").fill("5")
@@ -149,3 +149,27 @@ def test_manager_sets_up_lead_accepts_and_reports_returned_then_accepted(page, d
 
     report = QuarterlyReport.objects.get(agreement__application__reference=reference)
     assert (report.status, report.versions.count()) == (ReportStatus.ACCEPTED, 2)
+
+    # The programme view shows the scheme's board, status, ratings and spend against approved.
+    go(page, lambda: page.goto(f"{demo}/monitoring/?board=CAV"))
+    row = page.locator(f'#schemes tr[data-reference="{reference}"]')
+    expect(row.locator("td").first).to_have_text("Cardiff and Vale University Health Board")
+    expect(row.locator("[data-status]")).to_have_text("Ongoing")
+    expect(row.locator("[data-ratings]")).to_have_text(
+        "Delivery: Green\nSpend: Amber", use_inner_text=True
+    )
+    expect(row.locator("[data-spent]")).to_have_text(
+        "£21,000.00\nof £90,000.00", use_inner_text=True
+    )
+
+    # The scheme page: staff spent 12,000.00 of 54,000.00, forecast 12,000.00 + 43,500.00,
+    # so 1,500.00 (2.8%) over; the measure's value as reported.
+    go(page, lambda: row.get_by_role("link", name=reference).click())
+    expect(page.get_by_role("heading", level=1)).to_have_text(application.title)
+    staff = page.locator('#spend tr[data-spend="2018-staff"] td')
+    expect(staff).to_have_text(
+        ["£54,000.00", "£12,000.00", "£55,500.00", "£1,500.00", "2.8%", "Within threshold"]
+    )
+    expect(page.locator('#spend tr[data-spend="total"] td').nth(1)).to_have_text("£21,000.00")
+    values = page.get_by_role("table", name="Sustainable practices: values").locator("td")
+    expect(values).to_have_text(["4", "5", "10"])
