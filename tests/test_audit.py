@@ -799,3 +799,15 @@ def test_audit_record_drops_nul_characters_a_database_cannot_hold(demo_user):
 
     event.refresh_from_db()
     assert event.reason == "before"
+
+
+def test_audit_event_shows_its_action_label_and_a_code_it_does_not_know_as_it_is():
+    assert AuditEvent(action=AuditAction.REVIEW_REOPENED).action_label == "Review reopened"
+    assert AuditEvent(action="retired.action").action_label == "retired.action"
+
+
+def test_audit_record_refuses_an_action_that_is_not_an_audit_action(demo_user):
+    with pytest.raises(ValueError):
+        audit_record("made.up", actor=demo_user("manager@example.org"))
+
+    assert not AuditEvent.objects.filter(action="made.up").exists()
