@@ -108,7 +108,7 @@ def test_applicant_drafts_leaves_returns_costs_and_submits(page, demo):
     enter_costing(page)
     expect(page.locator("[data-total=year-1]")).to_have_text("£136,950.00")
     expect(page.locator("[data-total=requested]")).to_have_text("£136,950.00")
-    page.get_by_role("link", name=re.compile("task list|your application", re.I)).first.click()
+    page.get_by_role("link", name="Back", exact=True).click()
     heading(page, "Your application")
 
     page.get_by_role("link", name="Strategic components").click()
@@ -132,7 +132,7 @@ def test_applicant_drafts_leaves_returns_costs_and_submits(page, demo):
     page.get_by_role("button", name="Upload file").click()
     expect(page.get_by_role("link", name="plan.pdf", exact=True)).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name=re.compile("task list|your application", re.I)).first.click()
+    page.get_by_role("link", name="Back", exact=True).click()
     heading(page, "Your application")
 
     page.get_by_role("link", name="Declaration").click()

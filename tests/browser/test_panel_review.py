@@ -69,7 +69,7 @@ def test_manager_closes_and_assigns_then_a_reviewer_scores_alone_and_then_sees_t
     heading(page, "Pacesetter 2027-29")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Closed")
 
-    page.get_by_role("link", name="Reviewers and their progress").click()
+    page.get_by_role("link", name="Assign reviewers", exact=True).click()
     heading(page, "Reviewers")
     page.get_by_label("Reviewers for each application").fill("3")
     page.get_by_role("button", name="Assign reviewers").click()

@@ -117,7 +117,8 @@ def test_manager_reaches_every_other_setup_page_and_each_is_accessible(page, dem
     heading(page, "Close the round")
     page.get_by_role("link", name="Cancel").click()
 
-    page.get_by_role("link", name=CRITERIA_2020).click()
+    expect(page.locator("#round-criteria")).to_contain_text(f"Criteria set: {CRITERIA_2020}")
+    page.get_by_role("link", name="Criteria the Pacesetter 2027-29 panel scores against").click()
     heading(page, "Nationally agreed criteria for Pacesetter programme 2020-2022")
     page.get_by_role("link", name="Copy to a new version").click()
     heading(page, "Copy to version 2")
