@@ -744,7 +744,8 @@ def control_character_round():
         amount=Decimal("1000.00"),
     )
     review = panel_review(application, panel_reviewer(), {criteria[0]: 3})
-    Score.objects.filter(review=review).update(justification="\x7f\x00-2+3")
+    # No NUL here: PostgreSQL cannot store it, and every form refuses it before it gets there.
+    Score.objects.filter(review=review).update(justification="\x7f\x1b-2+3")
     return round
 
 
