@@ -340,38 +340,46 @@ def measure_remove(request, reference, pk):
     )
 
 
-@login_required
-@require_POST
-def agreement_send(request, reference):
-    agreement = get_agreement(request, reference, "schemes.manage_agreement")
+def _move_agreement(request, reference, *, permission, move, not_done, done):
+    """Make one of the agreement's moves from its page; on refusal show the page with why."""
+    agreement = get_agreement(request, reference, permission)
     try:
-        domain.agreement_send_for_acceptance(agreement, acting_user=request.user)
+        move(agreement, acting_user=request.user)
     except Refused as refused:
         return render_agreement(
             request,
             agreement,
-            refusal=_("The agreement has not been sent."),
+            refusal=not_done,
             problems=domain.acceptance_problems(agreement) or [refused.message],
         )
-    messages.success(request, _("The agreement has been sent to the health board to accept."))
+    messages.success(request, done)
     return redirect(agreement_url(agreement))
+
+
+@login_required
+@require_POST
+def agreement_send(request, reference):
+    return _move_agreement(
+        request,
+        reference,
+        permission="schemes.manage_agreement",
+        move=domain.agreement_send_for_acceptance,
+        not_done=_("The agreement has not been sent."),
+        done=_("The agreement has been sent to the health board to accept."),
+    )
 
 
 @login_required
 @require_POST
 def agreement_accept(request, reference):
-    agreement = get_agreement(request, reference, "schemes.accept_agreement")
-    try:
-        domain.agreement_accept(agreement, acting_user=request.user)
-    except Refused as refused:
-        return render_agreement(
-            request,
-            agreement,
-            refusal=_("The agreement has not been accepted."),
-            problems=domain.acceptance_problems(agreement) or [refused.message],
-        )
-    messages.success(request, _("You have accepted the delivery agreement."))
-    return redirect(agreement_url(agreement))
+    return _move_agreement(
+        request,
+        reference,
+        permission="schemes.accept_agreement",
+        move=domain.agreement_accept,
+        not_done=_("The agreement has not been accepted."),
+        done=_("You have accepted the delivery agreement."),
+    )
 
 
 @login_required
