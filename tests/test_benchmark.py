@@ -22,13 +22,22 @@ def garbage_collection_restored():
 
 
 def test_benchmark_measures_every_main_page_on_a_small_programme():
-    sizes = Sizes(applications=6, reviewers=4, rounds=2, budget_lines=2, pack_applications=2)
+    sizes = Sizes(
+        applications=6,
+        reviewers=4,
+        rounds=2,
+        budget_lines=2,
+        pack_applications=2,
+        learning_summaries=30,
+    )
 
     figures = json.loads(json.dumps(measure(sizes, repeat=2)))
 
     assert figures["dataset"]["applications"] == 6
     assert figures["dataset"]["rounds"] == 2
     assert figures["dataset"]["scores"] == 6 * 3 * 14
+    # The 30 made for the benchmark and the first programme's 21 historic entries.
+    assert figures["dataset"]["published_learning_summaries"] == 30 + 21
     assert set(figures["pages"]) == {
         "home_programme_manager",
         "home_applicant",
@@ -42,6 +51,9 @@ def test_benchmark_measures_every_main_page_on_a_small_programme():
         "ranking",
         "programme_monitoring",
         "scheme_monitoring",
+        "learning_search",
+        "learning_search_theme",
+        "learning_browse",
     }
     for name, page in figures["pages"].items():
         assert set(page) == {"path", "p50_ms", "p95_ms", "queries"}, name
@@ -50,7 +62,14 @@ def test_benchmark_measures_every_main_page_on_a_small_programme():
 
 def test_benchmark_times_the_summary_and_the_pack_cold_and_warm(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    sizes = Sizes(applications=3, reviewers=3, rounds=1, budget_lines=2, pack_applications=2)
+    sizes = Sizes(
+        applications=3,
+        reviewers=3,
+        rounds=1,
+        budget_lines=2,
+        pack_applications=2,
+        learning_summaries=3,
+    )
 
     pdf = measure(sizes, repeat=1)["pdf"]
 

@@ -6,6 +6,7 @@ a throwaway test database first.
 
 import datetime
 import itertools
+import random
 import statistics
 import tempfile
 import time
@@ -28,6 +29,7 @@ from schemes.enums import (
     ApplicationStatus,
     BudgetCategory,
     DecisionOutcome,
+    LearningStatus,
     QuestionKind,
     ReportStatus,
     RoundState,
@@ -39,6 +41,7 @@ from schemes.models import (
     BudgetProfileLine,
     Decision,
     DeliveryAgreement,
+    LearningSummary,
     Measure,
     MeasureValue,
     Milestone,
@@ -48,7 +51,9 @@ from schemes.models import (
     ReportingPeriod,
     Round,
     SpendLine,
+    Theme,
 )
+from schemes.models.learning import index_for_search
 
 BATCH = 2000
 
@@ -64,6 +69,7 @@ class Sizes:
     pack_applications: int = 60
     funded_schemes: int = 300
     reports_per_scheme: int = 12
+    learning_summaries: int = 2000
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ class Programme:
     assignment: Assignment
     application: Application
     monitored: Application | None = None
+    theme: Theme | None = None
 
 
 def _populate(
@@ -333,6 +340,54 @@ def _quarter_end(first):
     return following - datetime.timedelta(days=1)
 
 
+LIBRARY_FIELDS = ("description", "problem", "what_was_done", "model", "what_helped", "advice")
+
+
+def _populate_library(*, boards, sizes, now):
+    """Bulk-create published learning summaries written from the first programme's sentences.
+
+    Each summary takes its title and sentences at random (seeded, so every run searches the
+    same library) from the 21 historic entries, with one of PHW's themes; they are indexed for
+    search as a lead's would be. Returns the theme the filtered search uses.
+    """
+    historic = list(LearningSummary.objects.published().filter(application__isnull=True))
+    sentences = [
+        sentence.strip()
+        for summary in historic
+        for name in ("description", "status_as_printed", "title")
+        for sentence in getattr(summary, name).split(".")
+        if len(sentence.split()) > 2
+    ]
+    titles = [summary.title for summary in historic]
+    themes = list(Theme.objects.all())
+    chance = random.Random(2026)  # noqa: S311 - benchmark data, not security
+    summaries = LearningSummary.objects.bulk_create(
+        (
+            LearningSummary(
+                organisation=boards[n % len(boards)],
+                programme="Benchmark programme",
+                title=f"{chance.choice(titles)} {n}"[:300],
+                status=LearningStatus.PUBLISHED,
+                published_at=now - datetime.timedelta(hours=n),
+                contact_role="Programme lead",
+                **{name: ". ".join(chance.sample(sentences, 3)) + "." for name in LIBRARY_FIELDS},
+            )
+            for n in range(sizes.learning_summaries)
+        ),
+        batch_size=BATCH,
+    )
+    Through = LearningSummary.themes.through
+    Through.objects.bulk_create(
+        (
+            Through(learningsummary_id=summary.pk, theme_id=themes[n % len(themes)].pk)
+            for n, summary in enumerate(summaries)
+        ),
+        batch_size=BATCH,
+    )
+    index_for_search(summaries)
+    return themes[0]
+
+
 def build_programme(sizes: Sizes) -> Programme:
     """Create the synthetic programme and return the people and objects the pages need."""
     load_fixture_files(REFERENCE_FILES)
@@ -427,6 +482,7 @@ def build_programme(sizes: Sizes) -> Programme:
     monitored = _populate_monitoring(
         applications, manager=manager, applicant=applicant, sizes=sizes, now=now
     )
+    theme = _populate_library(boards=boards, sizes=sizes, now=now)
     first = applications[0]
     assignment = Assignment.objects.select_related("reviewer").filter(application=first).first()
     return Programme(
@@ -438,6 +494,7 @@ def build_programme(sizes: Sizes) -> Programme:
         assignment=assignment,
         application=first,
         monitored=monitored,
+        theme=theme,
     )
 
 
@@ -470,6 +527,7 @@ def dataset_counts(programme, sizes, built_s):
         "budget_lines": BudgetLine.objects.filter(application__round__in=programme.rounds).count(),
         "funded_schemes": DeliveryAgreement.objects.count(),
         "quarterly_reports": QuarterlyReport.objects.count(),
+        "published_learning_summaries": LearningSummary.objects.published().count(),
         "build_s": round(built_s, 2),
     }
 
@@ -500,6 +558,16 @@ def main_pages(programme):
             if programme.monitored
             else {}
         ),
+        # Another board's applicant searching the whole library: common words, so most of
+        # the 2,000 summaries match and are ranked; then one theme's and the newest first.
+        "learning_search": (programme.applicant, "/learning/?q=practice+care"),
+        "learning_search_theme": (
+            programme.applicant,
+            f"/learning/?q=pharmacist&theme={programme.theme.pk}"
+            if programme.theme
+            else "/learning/",
+        ),
+        "learning_browse": (programme.applicant, "/learning/"),
     }
 
 

@@ -6,12 +6,12 @@ through `learning_search`, on SQLite's FTS5 or PostgreSQL's full-text search.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Count, F, FloatField, Prefetch
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,11 +39,12 @@ MAX_TERM_LENGTH = 40
 # Ranking weights: title and model first, then results and lessons, then the rest.
 # On SQLite, bm25's column weights (title and model 10, lessons 4, the rest 1); bm25 is lower
 # for a better match, hence the minus. The table is a constant; the words go as a parameter.
-FTS_MATCHING = "SELECT rowid FROM schemes_learning_fts WHERE schemes_learning_fts MATCH %s"
-FTS_RANK = (
-    "SELECT -bm25(schemes_learning_fts, 10.0, 4.0, 1.0) FROM schemes_learning_fts "
-    "WHERE schemes_learning_fts MATCH %s AND rowid = schemes_learningsummary.id"
+FTS_RANKED = (
+    "SELECT rowid, -bm25(schemes_learning_fts, 10.0, 4.0, 1.0) FROM schemes_learning_fts "
+    "WHERE schemes_learning_fts MATCH %s"
 )
+# Summaries loaded at once when a ranked list is read in full (the spreadsheet).
+CHUNK = 500
 
 LEARNING_TRANSITIONS = {
     (L.DRAFT, L.SUBMITTED): Move("schemes.edit_learning", AuditAction.LEARNING_SUBMITTED),
@@ -392,7 +393,12 @@ def _filtered(summaries, filters):
     return summaries
 
 
-def _ranked(summaries, terms):
+def _match_ranks(terms):
+    """{summary id: rank} of every published summary matching all `terms`, higher is better.
+
+    One query. SQLite asks its FTS5 table (bm25); PostgreSQL its own full-text search
+    (ts_rank over the weighted columns: title and model A, results and lessons B, the rest D).
+    """
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
@@ -403,15 +409,44 @@ def _ranked(summaries, terms):
         )
         query = SearchQuery(" ".join(terms), search_type="plain", config="english")
         # Match with @@ (every word), not rank > 0: ts_rank scores a partial match too.
-        return summaries.annotate(search=vector, rank=SearchRank(vector, query)).filter(
-            search=query
+        return dict(
+            LearningSummary.objects.published()
+            .annotate(search=vector, rank=SearchRank(vector, query))
+            .filter(search=query)
+            .values_list("pk", "rank")
         )
     # Each word quoted, so FTS5 reads it as a string and never as syntax; they are all
     # letters and digits anyway.
     match = " ".join(f'"{term}"' for term in terms)
-    matching = RawSQL(FTS_MATCHING, [match])  # noqa: S611 - constant SQL, the words a parameter
-    rank = RawSQL(FTS_RANK, [match], output_field=FloatField())  # noqa: S611 - as above
-    return summaries.filter(pk__in=matching).annotate(rank=rank)
+    with connection.cursor() as cursor:
+        cursor.execute(FTS_RANKED, [match])
+        return dict(cursor.fetchall())
+
+
+class RankedSummaries(Sequence):
+    """Summaries in a ranked order of ids, loaded only when a slice of them is read.
+
+    The paginator counts it by its length (no query) and reads one page (one query, plus one
+    for the page's themes), so a search costs much the same whether 20 or 2,000 match.
+    """
+
+    def __init__(self, ids, queryset):
+        self.ids = ids
+        self.queryset = queryset
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            ids = self.ids[index]
+            loaded = self.queryset.in_bulk(ids)
+            return [loaded[pk] for pk in ids if pk in loaded]
+        return self[index : index + 1][0]
+
+    def __iter__(self):
+        for start in range(0, len(self.ids), CHUNK):
+            yield from self[start : start + CHUNK]
 
 
 def learning_search(query, filters, user, *, page=1, params=None):
@@ -427,19 +462,35 @@ def learning_search(query, filters, user, *, page=1, params=None):
 
 
 def _searched(query, filters, user):
+    """(summaries, words, message): what `learning_search` pages and the spreadsheets list.
+
+    Without words, a queryset newest first. With words, the ids `user` may see under
+    `filters` (one query) are kept where they match (one more query), ranked best first or
+    newest first, and only the summaries read are loaded.
+    """
     filters = filters or LearningFilters()
     terms, message = search_terms(query)
-    summaries = _filtered(LearningSummary.objects.visible_to(user).published(), filters).distinct()
-    if terms:
-        summaries = _ranked(summaries, terms)
-    if terms and filters.sort != "date":
-        summaries = summaries.order_by("-rank", "title", "pk")
-    else:
-        summaries = summaries.order_by(F("published_at").desc(nulls_last=True), "title", "pk")
-    summaries = summaries.select_related("organisation", "application__round").prefetch_related(
+    visible = _filtered(LearningSummary.objects.visible_to(user).published(), filters).distinct()
+    newest_first = (F("published_at").desc(nulls_last=True), "title", "pk")
+    if not terms:
+        return _shown(visible.order_by(*newest_first)), terms, message
+    ranks = _match_ranks(terms)
+    allowed = [
+        (pk, title)
+        for pk, title in visible.order_by(*newest_first).values_list("pk", "title")
+        if pk in ranks
+    ]
+    if filters.sort != "date":
+        allowed.sort(key=lambda row: (-ranks[row[0]], row[1], row[0]))
+    ids = [pk for pk, _title in allowed]
+    return RankedSummaries(ids, _shown(LearningSummary.objects.all())), terms, message
+
+
+def _shown(summaries):
+    """`summaries` with what a result shows: board, round and themes (two queries a page)."""
+    return summaries.select_related("organisation", "application__round").prefetch_related(
         Prefetch("themes", queryset=Theme.objects.order_by("position", "name"))
     )
-    return summaries, terms, message
 
 
 # The library as a spreadsheet: one row per published summary matching a search.
@@ -472,7 +523,9 @@ def library_rows(query, filters, user, *, site=""):
     copy made at publication, so no monitoring record is read.
     """
     summaries, _terms, _message = _searched(query, filters, user)
-    for summary in summaries.iterator(chunk_size=500):
+    if not isinstance(summaries, RankedSummaries):
+        summaries = summaries.iterator(chunk_size=CHUNK)
+    for summary in summaries:
         yield {
             "title": summary.title,
             "board": summary.board_as_printed or summary.organisation.name,

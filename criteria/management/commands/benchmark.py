@@ -39,6 +39,12 @@ class Command(BaseCommand):
             default=defaults.reports_per_scheme,
             help="Accepted quarterly reports of each funded scheme (up to 16).",
         )
+        parser.add_argument(
+            "--learning-summaries",
+            type=int,
+            default=defaults.learning_summaries,
+            help="Published learning summaries in the library the search is timed on.",
+        )
         parser.add_argument("--no-pdf", action="store_true", help="Time the pages only.")
         parser.add_argument("--repeat", type=int, default=20, help="Requests per page.")
 
@@ -53,6 +59,7 @@ class Command(BaseCommand):
             pack_applications=options["pack_applications"],
             funded_schemes=options["funded_schemes"],
             reports_per_scheme=options["reports_per_scheme"],
+            learning_summaries=options["learning_summaries"],
         )
         setup_test_environment()
         real_name = connection.settings_dict["NAME"]
