@@ -7,6 +7,7 @@ from django.contrib.auth import forms as auth_forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.mail import mail_queue
 from pacesetter.models import User
 from pacesetter.two_factor import CODE_LENGTH
 
@@ -57,6 +58,15 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
             self, Field.text("email", autocomplete="email"), submit_label=_("Send reset link")
+        )
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Queue the reset link in the person's recorded language, as every mail goes.
+
+        Django's own template names are ignored: the mail is `registration/password_reset`.
+        """
+        mail_queue(
+            recipient=context["user"], template="registration/password_reset", context=context
         )
 
 

@@ -8,15 +8,14 @@ account is made only by accepting a programme manager's invitation (or in the Dj
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction, Role
+from pacesetter.mail import mail_queue
 from pacesetter.models import INVITATION_LIFETIME, Invitation, User, invitation_token_hash
 from pacesetter.permissions import can
 from pacesetter.transitions import Move, Refused, transition
@@ -122,31 +121,15 @@ def _invitation_link(site_url, token):
     return site_url.rstrip("/") + reverse("invitation_accept", args=[token])
 
 
-def _mail(template, context, *, to, language):
-    """Send one email rendered in `language`; the Content-Language header says which."""
-    with translation.override(language):
-        subject = render_to_string(f"{template}_subject.txt", context)
-        body = render_to_string(f"{template}.txt", context)
-        rendered_in = translation.get_language()
-    EmailMessage(
-        " ".join(subject.split()),
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [to],
-        headers={"Content-Language": rendered_in},
-    ).send()
-
-
 def _mail_invitation(invitation, token, site_url):
-    _mail(
-        "pacesetter/email/invitation",
-        {
+    mail_queue(
+        recipient=invitation,
+        template="pacesetter/email/invitation",
+        context={
             "invitation": invitation,
             "link": _invitation_link(site_url, token),
             "two_factor": getattr(settings, "REQUIRE_TWO_FACTOR", False),
         },
-        to=invitation.email,
-        language=invitation.language,
     )
 
 
@@ -178,7 +161,7 @@ def _invite(*, email, full_name, role, organisation, language, acting_user, site
         created_at=now,
         expires_at=now + INVITATION_LIFETIME,
     )
-    transaction.on_commit(lambda: _mail_invitation(invitation, token, site_url))
+    _mail_invitation(invitation, token, site_url)
     return invitation, replaced
 
 
@@ -305,11 +288,10 @@ def invitation_accept(*, token, password, acting_user):
 def _mail_renewal_request(invitation):
     managers = User.objects.filter(role=Role.PROGRAMME_MANAGER, is_active=True)
     for manager in managers:
-        _mail(
-            "pacesetter/email/invitation_renewal",
-            {"invitation": invitation, "manager": manager, "path": reverse("people_list")},
-            to=manager.email,
-            language=manager.language,
+        mail_queue(
+            recipient=manager,
+            template="pacesetter/email/invitation_renewal",
+            context={"invitation": invitation, "manager": manager, "path": reverse("people_list")},
         )
 
 
@@ -339,7 +321,7 @@ def invitation_request_renewal(*, token, acting_user):
             from_state=state,
             details={"email": invitation.email},
         )
-        transaction.on_commit(lambda: _mail_renewal_request(invitation))
+        _mail_renewal_request(invitation)
     return invitation
 
 

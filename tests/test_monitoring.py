@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.test import TestCase
 
 from pacesetter.enums import AuditAction, Role
 from pacesetter.models import AuditEvent
@@ -705,8 +706,9 @@ def test_send_reminders_sends_each_reminder_once(manager):
     agreement, lead = accepted_agreement(manager=manager)
     mail.outbox.clear()
 
-    first = send_reminders(today=datetime.date(2018, 7, 14))
-    again = send_reminders(today=datetime.date(2018, 7, 15))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        first = send_reminders(today=datetime.date(2018, 7, 14))
+        again = send_reminders(today=datetime.date(2018, 7, 15))
 
     assert (first, again) == ((1, 0), (0, 0))
     assert [m.to for m in mail.outbox] == [[lead.email]]

@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 
 from criteria.exports.files import csv_zip, xlsx
 from pacesetter.enums import AuditAction
@@ -233,9 +234,11 @@ def test_export_round_monitoring_writes_the_monitoring_workbook_and_audits_it(tm
 def test_send_monitoring_reminders_twice_sends_each_reminder_once():
     first, second = io.StringIO(), io.StringIO()
 
-    call_command("send_monitoring_reminders", "--today", "2019-07-15", stdout=first)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_monitoring_reminders", "--today", "2019-07-15", stdout=first)
     sent = len(mail.outbox)
-    call_command("send_monitoring_reminders", "--today", "2019-07-15", stdout=second)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_monitoring_reminders", "--today", "2019-07-15", stdout=second)
 
     assert first.getvalue() == (
         "Sent 1 reminder of a report due soon.\nSent 0 reminders of overdue reports.\n"
@@ -250,7 +253,8 @@ def test_send_monitoring_reminders_twice_sends_each_reminder_once():
 def test_send_monitoring_reminders_mails_overdue_reports_to_leads_and_managers():
     out = io.StringIO()
 
-    call_command("send_monitoring_reminders", "--today", "2019-07-21", stdout=out)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_monitoring_reminders", "--today", "2019-07-21", stdout=out)
 
     assert out.getvalue() == (
         "Sent 0 reminders of reports due soon.\nSent 1 reminder of an overdue report.\n"

@@ -8,14 +8,11 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from criteria.conflicts import conflict_reason, conflicted_application_ids
@@ -23,6 +20,7 @@ from criteria.enums import ReviewStatus
 from criteria.models import Assignment
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction, Role
+from pacesetter.mail import mail_queue
 from pacesetter.models import User
 from pacesetter.permissions import can
 from pacesetter.transitions import Refused
@@ -115,20 +113,16 @@ def _start_review(round, acting_user):
 
 
 def _mail_assigned(assignments):
+    """Email each assignment's reviewer, in their language, once the transaction commits."""
     for assignment in assignments:
-        reviewer = assignment.reviewer
-        with translation.override(reviewer.language):
-            body = render_to_string(
-                "criteria/email/assigned.txt",
-                {
-                    "assignment": assignment,
-                    "path": reverse("criteria:score", args=[assignment.pk]),
-                },
-            )
-            subject = _("You have been asked to review %(reference)s") % {
-                "reference": assignment.application.reference
-            }
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reviewer.email])
+        mail_queue(
+            recipient=assignment.reviewer,
+            template="criteria/email/assigned",
+            context={
+                "assignment": assignment,
+                "path": reverse("criteria:score", args=[assignment.pk]),
+            },
+        )
 
 
 def _audit_made(assignment, acting_user):
@@ -177,7 +171,7 @@ def assignment_create(*, application, reviewer, acting_user, due_date=None):
         assignment.save()
         _audit_made(assignment, acting_user)
         _start_review(round, acting_user)
-        transaction.on_commit(lambda: _mail_assigned([assignment]))
+        _mail_assigned([assignment])
     return assignment
 
 
@@ -235,8 +229,7 @@ def assignments_balance(*, round, per_application, acting_user, due_date=None):
                 needed -= 1
         if result.created:
             _start_review(round, acting_user)
-            created = list(result.created)
-            transaction.on_commit(lambda: _mail_assigned(created))
+            _mail_assigned(result.created)
     return result
 
 

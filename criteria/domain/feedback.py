@@ -4,17 +4,15 @@ Released once, by a programme manager, when every submitted application is appro
 declined; the release is audited and each applicant is emailed once it commits.
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction, Role
+from pacesetter.mail import mail_queue
 from pacesetter.models import User
 from pacesetter.permissions import can
 from pacesetter.transitions import Refused
@@ -24,7 +22,10 @@ from schemes.models import Application, Round
 
 
 def _mail_feedback(round_id):
-    """Email every applicant of each organisation with a decided application in the round."""
+    """Email every applicant of each organisation with a decided application in the round.
+
+    Each mail carries the decisions, in the applicant's language, and is queued on commit.
+    """
     round = Round.objects.get(pk=round_id)
     applications = list(
         Application.objects.filter(round=round, status__in=DECIDED_STATUSES)
@@ -39,23 +40,21 @@ def _mail_feedback(round_id):
     ).order_by("email")
     for user in recipients:
         own = by_organisation[user.organisation_id]
-        with translation.override(user.language):
-            subject = _("Feedback on your application to %(round)s") % {"round": round.name}
-            body = render_to_string(
-                "criteria/email/feedback.txt",
-                {
-                    "user": user,
-                    "round": round,
-                    "applications": [
-                        (
-                            application,
-                            reverse("schemes:application_detail", args=[application.reference]),
-                        )
-                        for application in own
-                    ],
-                },
-            )
-            send_mail(str(subject), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        mail_queue(
+            recipient=user,
+            template="criteria/email/feedback",
+            context={
+                "user": user,
+                "round": round,
+                "applications": [
+                    (
+                        application,
+                        reverse("schemes:application_detail", args=[application.reference]),
+                    )
+                    for application in own
+                ],
+            },
+        )
 
 
 def feedback_problems(round):
@@ -101,5 +100,5 @@ def feedback_release(*, round, acting_user, now=None):
         released._history_user = acting_user
         released.save()
         audit_record(AuditAction.FEEDBACK_RELEASED, actor=acting_user, obj=released, at=now)
-        transaction.on_commit(lambda: _mail_feedback(released.pk))
+        _mail_feedback(released.pk)
     return released

@@ -9,13 +9,10 @@ changes status only through `_transition`, which passes its table of allowed mov
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +20,7 @@ from criteria.enums import ConflictKind, Recommendation, ReviewStatus
 from criteria.models import Assignment, ConflictOfInterest, Review, Score
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
+from pacesetter.mail import mail_queue
 from pacesetter.permissions import can
 from pacesetter.transitions import Move, Refused, transition
 
@@ -263,15 +261,11 @@ def _transition(review, *, to, acting_user, reason="", changes=None, mail=None):
 
 
 def _mail_reopened(review, reason):
-    reviewer = review.assignment.reviewer
-    with translation.override(reviewer.language):
-        subject = _("Your review of %(reference)s has been reopened") % {
-            "reference": review.assignment.application.reference
-        }
-        body = render_to_string(
-            "criteria/email/review_reopened.txt", {"review": review, "reason": reason}
-        )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reviewer.email])
+    mail_queue(
+        recipient=review.assignment.reviewer,
+        template="criteria/email/review_reopened",
+        context={"review": review, "reason": reason},
+    )
 
 
 def conflict_declare(*, assignment, kind, note, acting_user):

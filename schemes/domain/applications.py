@@ -6,17 +6,15 @@ allowed moves, runs in a transaction, writes the audit row and sends mail once c
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.audit import audit_record
-from pacesetter.enums import AuditAction
+from pacesetter.enums import AuditAction, Role
+from pacesetter.mail import mail_queue
 from pacesetter.models import User
 from pacesetter.permissions import can
 from pacesetter.transitions import Move, Refused, transition
@@ -177,16 +175,13 @@ def submission_problems(application):
     return problems
 
 
-def _mail_organisation(application, subject, template):
-    recipients = list(
-        User.objects.filter(
-            organisation=application.organisation, role="applicant", is_active=True
-        ).values_list("email", "language")
-    )
-    for email, language in recipients:
-        with translation.override(language):
-            body = render_to_string(template, {"application": application})
-            send_mail(str(subject), body, settings.DEFAULT_FROM_EMAIL, [email])
+def _mail_organisation(application, template):
+    """Email each active applicant of the application's organisation, in their language."""
+    recipients = User.objects.filter(
+        organisation=application.organisation, role=Role.APPLICANT, is_active=True
+    ).order_by("email")
+    for recipient in recipients:
+        mail_queue(recipient=recipient, template=template, context={"application": application})
 
 
 def submission_deadline_passed(application, *, now=None):
@@ -218,11 +213,7 @@ def application_submit(application, *, acting_user, now=None):
         acting_user=acting_user,
         note=_("Resubmitted after clarification") if application.status == S.CLARIFICATION else "",
         changes={"submitted_at": now},
-        mail=lambda moved: _mail_organisation(
-            moved,
-            _("Application %(reference)s submitted") % {"reference": moved.reference},
-            "schemes/email/submitted.txt",
-        ),
+        mail=lambda moved: _mail_organisation(moved, "schemes/email/submitted"),
     )
 
 
@@ -234,11 +225,7 @@ def application_return_for_clarification(application, *, message, acting_user):
         acting_user=acting_user,
         note=message,
         changes={"clarification_request": message},
-        mail=lambda moved: _mail_organisation(
-            moved,
-            _("Clarification requested for %(reference)s") % {"reference": moved.reference},
-            "schemes/email/clarification.txt",
-        ),
+        mail=lambda moved: _mail_organisation(moved, "schemes/email/clarification"),
     )
 
 

@@ -1,23 +1,18 @@
 """Remind reviewers of reviews due soon; run it daily from a scheduler (cron, systemd timer)."""
 
 import datetime
-import logging
 from itertools import groupby
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from criteria.enums import ReviewStatus
 from criteria.models import Assignment, ConflictOfInterest
-
-logger = logging.getLogger(__name__)
+from pacesetter.mail import mail_queue
 
 
 def assignments_due_for_reminder(*, within_days, today=None):
@@ -49,8 +44,11 @@ def assignments_due_for_reminder(*, within_days, today=None):
 def remind(reviewer, assignments, now):
     """Claim the reminders for `assignments` and email `reviewer` once, in their language.
 
-    Returns the assignments claimed: none if another run reminded them first. If the email
-    cannot be sent, nothing is marked as reminded, so the next run tries again.
+    Each assignment is claimed with a conditional update (reminded_at still empty), so of
+    two runs at once, on one server or several, only one claims it: on PostgreSQL the second
+    waits for the first's row lock and then finds it reminded. The mail, listing only what
+    this run claimed, is queued for the worker when the claim commits. Returns the
+    assignments claimed: none if another run reminded them first.
     """
     with transaction.atomic():
         claimed = [
@@ -60,19 +58,12 @@ def remind(reviewer, assignments, now):
                 reminded_at=now
             )
         ]
-        if not claimed:
-            return []
-        with translation.override(reviewer.language):
-            subject = ngettext(
-                "Reminder: your review is due soon",
-                "Reminder: your reviews are due soon",
-                len(claimed),
+        if claimed:
+            mail_queue(
+                recipient=reviewer,
+                template="criteria/email/review_reminder",
+                context={"reviewer": reviewer, "assignments": claimed},
             )
-            body = render_to_string(
-                "criteria/email/review_reminder.txt",
-                {"reviewer": reviewer, "assignments": claimed},
-            )
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reviewer.email])
     return claimed
 
 
@@ -80,7 +71,7 @@ class Command(BaseCommand):
     help = (
         "Email every reviewer whose live, unsubmitted review is due within --days days "
         "(default 3) and who has not been reminded of it, then record the reminder. "
-        "Safe to run again: nobody is reminded twice."
+        "Safe to run again, and on every server at once: nobody is reminded twice."
     )
 
     def add_arguments(self, parser):
@@ -93,27 +84,11 @@ class Command(BaseCommand):
             raise CommandError(_("--days must be 0 or more."))
         now = timezone.now()
         due = assignments_due_for_reminder(within_days=days)
-        sent = failed = 0
+        sent = 0
         for _reviewer_id, group in groupby(due, key=lambda assignment: assignment.reviewer_id):
             assignments = list(group)
-            reviewer = assignments[0].reviewer
-            try:
-                claimed = remind(reviewer, assignments, now)
-            except OSError:
-                logger.exception("could not send a review reminder to user %s", reviewer.pk)
-                failed += 1
-                continue
-            sent += bool(claimed)
+            sent += bool(remind(assignments[0].reviewer, assignments, now))
         self.stdout.write(
             ngettext("Sent %(count)d review reminder.", "Sent %(count)d review reminders.", sent)
             % {"count": sent}
         )
-        if failed:
-            self.stderr.write(
-                ngettext(
-                    "%(count)d reminder could not be sent; it will be tried again.",
-                    "%(count)d reminders could not be sent; they will be tried again.",
-                    failed,
-                )
-                % {"count": failed}
-            )

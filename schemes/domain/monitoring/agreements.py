@@ -298,8 +298,7 @@ def _mail_agreement_sent(agreement):
         url = ""
     mail_people(
         board_leads(agreement.application.organisation_id),
-        gettext_lazy("Delivery agreement for %(reference)s awaiting your acceptance"),
-        "schemes/email/agreement_sent.txt",
+        "schemes/email/agreement_sent",
         {
             "reference": agreement.application.reference,
             "title": agreement.application.title,

@@ -2,15 +2,12 @@
 
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.enums import Role
+from pacesetter.mail import mail_queue
 from pacesetter.models import User
 from pacesetter.transitions import Refused
 from schemes.forms.money import MoneyField
@@ -83,27 +80,20 @@ def as_number(text):
 
 
 def board_leads(organisation_id):
-    """The active health board leads of an organisation, as (email, language) pairs."""
+    """The active health board leads of an organisation."""
     return list(
         User.objects.filter(
             organisation_id=organisation_id, role=Role.APPLICANT, is_active=True
-        ).values_list("email", "language")
+        ).order_by("email")
     )
 
 
 def programme_managers():
-    """Every active programme manager, as (email, language) pairs."""
-    return list(
-        User.objects.filter(role=Role.PROGRAMME_MANAGER, is_active=True).values_list(
-            "email", "language"
-        )
-    )
+    """Every active programme manager."""
+    return list(User.objects.filter(role=Role.PROGRAMME_MANAGER, is_active=True).order_by("email"))
 
 
-def mail_people(recipients, subject, template, context):
-    """Send each recipient the mail, rendered in their own language (call after commit)."""
-    for email, language in recipients:
-        with translation.override(language):
-            body = render_to_string(template, context)
-            words = {key: str(value) for key, value in context.items()}
-            send_mail(str(subject) % words, body, settings.DEFAULT_FROM_EMAIL, [email])
+def mail_people(recipients, template, context):
+    """Email each recipient `template`, rendered in their own language, once committed."""
+    for recipient in recipients:
+        mail_queue(recipient=recipient, template=template, context=context)

@@ -11,7 +11,6 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
@@ -51,24 +50,22 @@ def overdue_reports(*, today=None):
     )
 
 
-SUBJECTS = {
-    ReminderKind.DUE_SOON: _("Quarterly report for %(reference)s due on %(due_date)s"),
-    ReminderKind.OVERDUE: _("Quarterly report for %(reference)s is overdue"),
-}
 TEMPLATES = {
-    ReminderKind.DUE_SOON: "schemes/email/report_due.txt",
-    ReminderKind.OVERDUE: "schemes/email/report_overdue.txt",
+    ReminderKind.DUE_SOON: "schemes/email/report_due",
+    ReminderKind.OVERDUE: "schemes/email/report_overdue",
 }
 
 
 def send_reminder(period, kind):
     """Send one reminder for `period` unless it was sent before; return whether it was sent.
 
-    The MonitoringReminder row is inserted first, in its own transaction: of two servers
-    running at once, the second meets the unique (period, kind) and sends nothing. The
-    mail goes to the board's leads (and, when overdue, the programme managers); one audit
-    event, by the portal, records it.
+    The MonitoringReminder row is inserted first and the mail queued in the same
+    transaction: of two servers running at once, the second waits for the first's insert,
+    meets the unique (period, kind) and queues nothing. The mail goes to the board's leads
+    (and, when overdue, the programme managers), each in their own language, once the claim
+    commits; one audit event, by the portal, records it.
     """
+    application = period.agreement.application
     try:
         with transaction.atomic():
             MonitoringReminder.objects.create(period=period, kind=kind)
@@ -78,23 +75,21 @@ def send_reminder(period, kind):
                 obj=period,
                 details={"kind": kind, "due_date": period.due_date.isoformat()},
             )
+            recipients = board_leads(application.organisation_id)
+            if kind == ReminderKind.OVERDUE:
+                recipients += programme_managers()
+            mail_people(
+                recipients,
+                TEMPLATES[kind],
+                {
+                    "reference": application.reference,
+                    "title": application.title,
+                    "period": period,
+                    "due_date": period.due_date,
+                },
+            )
     except IntegrityError:
         return False
-    application = period.agreement.application
-    recipients = board_leads(application.organisation_id)
-    if kind == ReminderKind.OVERDUE:
-        recipients += programme_managers()
-    mail_people(
-        recipients,
-        SUBJECTS[kind],
-        TEMPLATES[kind],
-        {
-            "reference": application.reference,
-            "title": application.title,
-            "period": str(period),
-            "due_date": f"{period.due_date:%d/%m/%Y}",
-        },
-    )
     return True
 
 

@@ -511,7 +511,7 @@ def report_submit(report, *, expected_version, acting_user, now=None):
     return moved
 
 
-def _mail_board(report, subject, template):
+def _mail_board(report, template):
     try:
         url = reverse(
             "schemes:report_detail",
@@ -521,7 +521,6 @@ def _mail_board(report, subject, template):
         url = ""
     mail_people(
         board_leads(report.agreement.application.organisation_id),
-        subject,
         template,
         {
             "reference": report.agreement.application.reference,
@@ -549,11 +548,7 @@ def report_accept(report, *, acting_user, comments="", now=None):
         acting_user=acting_user,
         reason=comments,
         changes={"manager_comments": comments, "decided_at": now or timezone.now()},
-        mail=lambda moved: _mail_board(
-            moved,
-            gettext_lazy("Quarterly report for %(reference)s accepted"),
-            "schemes/email/report_accepted.txt",
-        ),
+        mail=lambda moved: _mail_board(moved, "schemes/email/report_accepted"),
     )
 
 
@@ -578,9 +573,5 @@ def report_return(report, *, comments, acting_user, now=None):
         acting_user=acting_user,
         reason=comments,
         changes={"manager_comments": comments, "decided_at": now or timezone.now()},
-        mail=lambda moved: _mail_board(
-            moved,
-            gettext_lazy("Quarterly report for %(reference)s returned"),
-            "schemes/email/report_returned.txt",
-        ),
+        mail=lambda moved: _mail_board(moved, "schemes/email/report_returned"),
     )
