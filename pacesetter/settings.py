@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "pacesetter",
     "schemes",
     "criteria",
+    # Before the admin, as django-modeltranslation requires: its ready() registers every app's
+    # translation.py (and the histories of translated models, so they record both languages).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -186,6 +189,12 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Reference content people read (criteria, questions, frameworks, rounds, organisations,
+# themes) is kept in both languages by django-modeltranslation: `name` reads `name_en` or
+# `name_cy` for the active language (en-gb maps to en), and empty Welsh falls back to English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "cy")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",)}
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -215,18 +224,13 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-# Email, always sent by the background worker (pacesetter.mail): GOV.UK Notify when
-# NOTIFY_API_KEY is set (with NOTIFY_TEMPLATE_ID, its generic template: see
-# pacesetter/mail_backends.py), else SMTP when EMAIL_HOST is set, else the console.
-NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
-NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+# Email: the console in development; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-if NOTIFY_API_KEY:
-    EMAIL_BACKEND = "pacesetter.mail_backends.NotifyEmailBackend"
-elif EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
@@ -240,8 +244,7 @@ SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "pacesetter@gov.wales")
 SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "")
 DATA_PROTECTION_OFFICER_EMAIL = os.environ.get("DATA_PROTECTION_OFFICER_EMAIL", "")
 
-# Background work (the appraisal pack, every email): the database backend, run by
-# `manage.py db_worker`; any number of workers may run, each job is claimed by one.
+# Background work (the appraisal pack): the database backend, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # A strict Content-Security-Policy: no inline scripts or styles anywhere.

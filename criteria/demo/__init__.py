@@ -126,6 +126,8 @@ def open_demo_round(chair, now=None):
         code=DEMO_ROUND_CODE,
         defaults={
             "name": "Pacesetter 2027-29",
+            # Proper names stay as they are in Welsh; the round opens only with both.
+            "name_cy": "Pacesetter 2027-29",
             "state": RoundState.OPEN,
             "opens_at": now,
             "closes_at": now + DEMO_ROUND_OPEN_FOR,

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from criteria.models import CriteriaSet, CriteriaSource, Criterion, CriterionGroup, ScalePoint
+from pacesetter.languages import texts
 from pacesetter.permissions import can
 
 
@@ -17,10 +18,10 @@ def next_version(code):
 def criteria_set_copy(*, source, acting_user):
     """Copy `source` with its groups, criteria, sources and scale to the next version.
 
-    The copy keeps the code and every word, key phrase, guidance note and weight; no round
-    uses it, so it can be changed until one does. Runs in one transaction and records
-    `acting_user` in the set's and the criteria's history. Raises PermissionDenied for
-    anyone who may not change criteria sets.
+    The copy keeps the code and every word (English and Welsh), key phrase, guidance note and
+    weight; no round uses it, so it can be changed until one does. Runs in one transaction
+    and records `acting_user` in the set's and the criteria's history. Raises
+    PermissionDenied for anyone who may not change criteria sets.
     """
     if not can(acting_user, "criteria.change_criteria_set", source):
         raise PermissionDenied
@@ -30,15 +31,14 @@ def criteria_set_copy(*, source, acting_user):
         copy = CriteriaSet(
             code=source.code,
             version=next_version(source.code),
-            title=source.title,
-            sources_heading=source.sources_heading,
+            **texts(source),
         )
         copy._history_user = acting_user
         copy.save()
         groups = {}
         for group in source.groups.order_by("number"):
             groups[group.pk] = CriterionGroup.objects.create(
-                criteria_set=copy, number=group.number, preamble=group.preamble
+                criteria_set=copy, number=group.number, **texts(group)
             )
         for criterion in source.criteria.order_by("position"):
             copied = Criterion(
@@ -46,16 +46,15 @@ def criteria_set_copy(*, source, acting_user):
                 group=groups.get(criterion.group_id),
                 position=criterion.position,
                 label=criterion.label,
-                wording=criterion.wording,
-                guidance=criterion.guidance,
+                **texts(criterion),
                 weight=criterion.weight,
             )
             copied._history_user = acting_user
             copied.save()
         for source_document in source.sources.order_by("number"):
             CriteriaSource.objects.create(
-                criteria_set=copy, number=source_document.number, text=source_document.text
+                criteria_set=copy, number=source_document.number, **texts(source_document)
             )
         for point in source.scale_points.order_by("value"):
-            ScalePoint.objects.create(criteria_set=copy, value=point.value, label=point.label)
+            ScalePoint.objects.create(criteria_set=copy, value=point.value, **texts(point))
     return copy

@@ -7,9 +7,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from criteria import wording
+from pacesetter.text_limits import NOTE_MAX_LENGTH
 
 
 class CriteriaSetInUse(PermissionDenied):  # noqa: N818 - a refusal shown to the user
@@ -123,10 +123,12 @@ class CriteriaSet(GuardedByCriteriaSet):
     sources_heading = models.TextField(
         _("sources heading"),
         blank=True,
+        max_length=NOTE_MAX_LENGTH,
         help_text=_('The line above the sources, e.g. "Criteria based on ..."'),
     )
 
-    history = HistoricalRecords()
+    # `history` is registered in criteria/translation.py, after the English and Welsh columns
+    # exist, so that every historical row records both languages.
 
     class Meta:
         ordering = ["-code", "-version"]
@@ -170,7 +172,7 @@ class CriterionGroup(GuardedByCriteriaSet):
         CriteriaSet, on_delete=models.CASCADE, related_name="groups", verbose_name=_("criteria set")
     )
     number = models.PositiveSmallIntegerField(_("number"))
-    preamble = models.TextField(_("preamble"))
+    preamble = models.TextField(_("preamble"), max_length=NOTE_MAX_LENGTH)
 
     class Meta:
         ordering = ["criteria_set", "number"]
@@ -206,9 +208,11 @@ class Criterion(GuardedByCriteriaSet):
         _("label"), max_length=10, help_text=_("As printed: 1a, 2c for a grouped set; 1-8 flat.")
     )
     wording = models.TextField(
-        _("wording"), help_text=_("Mark each key phrase (the bold text) as **key phrase**.")
+        _("wording"),
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("Mark each key phrase (the bold text) as **key phrase**."),
     )
-    guidance = models.TextField(_("guidance"), blank=True)
+    guidance = models.TextField(_("guidance"), blank=True, max_length=NOTE_MAX_LENGTH)
     weight = models.DecimalField(
         _("weight"),
         max_digits=5,
@@ -217,7 +221,8 @@ class Criterion(GuardedByCriteriaSet):
         validators=[MinValueValidator(Decimal("0.01"))],
     )
 
-    history = HistoricalRecords()
+    # `history` is registered in criteria/translation.py, after the English and Welsh columns
+    # exist, so that every historical row records both languages.
 
     class Meta:
         ordering = ["criteria_set", "position"]
@@ -261,7 +266,7 @@ class CriteriaSource(GuardedByCriteriaSet):
         verbose_name=_("criteria set"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), max_length=NOTE_MAX_LENGTH)
 
     class Meta:
         ordering = ["criteria_set", "number"]

@@ -10,9 +10,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from pacesetter.money import round_penny
+from pacesetter.text_limits import NOTE_MAX_LENGTH
 from schemes.enums import ApplicationStatus, QuestionKind, RoundState, ScoreAggregation
 
 
@@ -24,6 +24,7 @@ class QuestionSet(models.Model):
     tick_matrix_heading = models.TextField(
         _("tick matrix heading"),
         blank=True,
+        max_length=NOTE_MAX_LENGTH,
         help_text=_("The instruction printed above the strategic-component tick matrix."),
     )
 
@@ -74,8 +75,8 @@ class Question(models.Model):
     number = models.PositiveSmallIntegerField(
         _("number"), help_text=_("Position on the form, counted across the whole question set.")
     )
-    label = models.TextField(_("label"))
-    guidance = models.TextField(_("guidance"), blank=True)
+    label = models.TextField(_("label"), max_length=NOTE_MAX_LENGTH)
+    guidance = models.TextField(_("guidance"), blank=True, max_length=NOTE_MAX_LENGTH)
     kind = models.CharField(
         _("kind"), max_length=20, choices=QuestionKind.choices, default=QuestionKind.TEXT
     )
@@ -198,7 +199,9 @@ class Round(models.Model):
     code = models.SlugField(
         _("code"), max_length=20, unique=True, help_text=_("Short code such as 2020-22.")
     )
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    # Unique in each language (the constraints below): a unique `name` would pass to its
+    # English and Welsh columns in the history too, where one round has many rows.
+    name = models.CharField(_("name"), max_length=200)
     state = models.CharField(
         _("state"), max_length=20, choices=RoundState.choices, default=RoundState.DRAFT
     )
@@ -270,6 +273,7 @@ class Round(models.Model):
     )
     declaration = models.TextField(
         _("declaration"),
+        max_length=NOTE_MAX_LENGTH,
         default=_(
             "I confirm that this application has been agreed by the Health Board Executive "
             "team, the Primary Care Directorate, the relevant cluster and those professionals "
@@ -290,12 +294,14 @@ class Round(models.Model):
     )
 
     objects = RoundQuerySet.as_manager()
-    # The version is bookkeeping, not content: it moves with every score.
-    history = HistoricalRecords(excluded_fields=["figures_version"])
+    # `history` is registered in schemes/translation.py, after the English and Welsh columns
+    # exist, so that every historical row records both languages.
 
     class Meta:
         ordering = ["-opens_at"]
         constraints = [
+            models.UniqueConstraint(fields=["name_en"], name="unique_round_name_en"),
+            models.UniqueConstraint(fields=["name_cy"], name="unique_round_name_cy"),
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")),
                 name="round_closes_after_it_opens",
