@@ -224,13 +224,18 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-# Email: the console in development; SMTP when EMAIL_HOST is set.
+# Email, always sent by the background worker (pacesetter.mail): GOV.UK Notify when
+# NOTIFY_API_KEY is set (with NOTIFY_TEMPLATE_ID, its generic template: see
+# pacesetter/mail_backends.py), else SMTP when EMAIL_HOST is set, else the console.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
+if NOTIFY_API_KEY:
+    EMAIL_BACKEND = "pacesetter.mail_backends.NotifyEmailBackend"
+elif EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
@@ -244,7 +249,8 @@ SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "pacesetter@gov.wales")
 SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "")
 DATA_PROTECTION_OFFICER_EMAIL = os.environ.get("DATA_PROTECTION_OFFICER_EMAIL", "")
 
-# Background work (the appraisal pack): the database backend, run by `manage.py db_worker`.
+# Background work (the appraisal pack, every email): the database backend, run by
+# `manage.py db_worker`; any number of workers may run, each job is claimed by one.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # A strict Content-Security-Policy: no inline scripts or styles anywhere.
