@@ -216,6 +216,31 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# With a bucket named, attachments, packs and the pack's cached parts go to an S3-compatible
+# object store (django-storages) that every app server and worker shares. Objects are private:
+# downloads are streamed by the portal's permission-checked views, and any URL the storage
+# gives is signed and short-lived. Credentials come from boto3's usual chain
+# (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's role).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # Names are generated (attachments) or unique (packs, cached parts by content),
+            # so writing one again replaces it, as the pack cache's use marks rely on.
+            "file_overwrite": True,
+            # A download is spooled to a temporary file past this size, not held in memory.
+            "max_memory_size": 2_621_440,
+        },
+    }
 # Uploads over 2.5 MB spool to a temporary file rather than memory; stored files are not
 # world-readable. Limit request bodies at the proxy too (e.g. nginx client_max_body_size 11m).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -6,24 +6,25 @@ summary and appraisal). Each part is a tagged (PDF/UA-1) WeasyPrint document, re
 cores by one `RenderPool`; `pacesetter.pdf_merge.join_tagged` joins them, keeping their
 structure trees, and draws "Page X of Y" over every page from one numbering PDF.
 
-Every part but the cover is cached under `MEDIA_ROOT/pack-cache/` by the sha256 of its HTML
+Every part but the cover is cached in the default storage under `pack-cache/` (the media
+folder, or the object store that every app server and worker shares) by the sha256 of its HTML
 (with the stylesheet), with its page count and bookmarks beside it, so regenerating after one
 application changes renders only that part. The cover carries the date and the contents' page
 numbers, so it is rendered on every build; the numbering PDF is cached by its page count.
-After each build, cached parts no build has used for `CACHE_KEPT` are deleted.
+After each build, cached parts no build has used for `CACHE_KEPT` are deleted
+(`pacesetter.stored_files` marks a part as used on either backend).
 """
 
 import datetime
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +43,7 @@ from pacesetter.pdf import (
     stylesheet_url,
 )
 from pacesetter.pdf_merge import Bookmark, describe, join_tagged, page_count
+from pacesetter.stored_files import mark_used, read_whole, remove_unused, write_whole
 from schemes.domain.document import application_document, frameworks_with_components
 from schemes.enums import RANKED_STATUSES
 from schemes.models import Application, Decision
@@ -131,10 +133,8 @@ def _cache_key(html, title, lang, stylesheet):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _cache_folder():
-    folder = Path(settings.MEDIA_ROOT) / CACHE_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _cache_name(key, suffix):
+    return f"{CACHE_FOLDER}/{key}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -146,37 +146,33 @@ class Part:
     bookmarks: list[Bookmark]
 
 
-def _write_atomically(path, data):
-    # Write then rename, so a reader never sees half a file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(handle, "wb") as file:
-        file.write(data)
-    Path(temporary).replace(path)
-
-
 def _bookmark_from_json(data):
     return Bookmark(data["title"], data["page"], [_bookmark_from_json(c) for c in data["children"]])
 
 
-def _cache_store(folder, key, pdf) -> Part:
-    """Keep a rendered part: its PDF, and beside it its page count and bookmarks."""
+def _cache_store(storage, key, pdf) -> Part:
+    """Keep a rendered part: its PDF, and beside it its page count and bookmarks.
+
+    The PDF is written first, so a part whose description is found is whole.
+    """
     pages, bookmarks = describe(pdf)
-    _write_atomically(folder / f"{key}.pdf", pdf)
+    write_whole(storage, _cache_name(key, ".pdf"), pdf)
     described = {"pages": pages, "bookmarks": [asdict(bookmark) for bookmark in bookmarks]}
-    _write_atomically(folder / f"{key}.json", json.dumps(described).encode())
+    write_whole(storage, _cache_name(key, ".json"), json.dumps(described).encode())
     return Part(pdf, pages, bookmarks)
 
 
-def _cache_load(folder, key) -> Part | None:
+def _cache_load(storage, key) -> Part | None:
     """Return a cached part, or None if it is not (wholly) in the cache.
 
     A part found is marked as used now, so `prune_cache` keeps it.
     """
     try:
-        described = json.loads((folder / f"{key}.json").read_text())
-        pdf = (folder / f"{key}.pdf").read_bytes()
-        os.utime(folder / f"{key}.json")
-        os.utime(folder / f"{key}.pdf")
+        described_bytes = read_whole(storage, _cache_name(key, ".json"))
+        described = json.loads(described_bytes)
+        pdf = read_whole(storage, _cache_name(key, ".pdf"))
+        mark_used(storage, _cache_name(key, ".json"), described_bytes)
+        mark_used(storage, _cache_name(key, ".pdf"), pdf)
     except (OSError, ValueError):
         return None
     bookmarks = [_bookmark_from_json(bookmark) for bookmark in described["bookmarks"]]
@@ -188,18 +184,15 @@ def prune_cache(*, unused_for=CACHE_KEPT, now=None) -> int:
 
     Cached parts hold applicants' answers and reviewers' scores, so the cache keeps only what
     recent packs used (or may use again soon) rather than every version of every application.
-    Unfinished writes (`.part`) older than that go too.
+    Unfinished writes (`.part`) older than that go too. `now` is an aware datetime.
     """
-    folder = Path(settings.MEDIA_ROOT) / CACHE_FOLDER
-    if not folder.is_dir():
-        return 0
-    oldest = (now or time.time()) - unused_for.total_seconds()
-    removed = 0
-    for path in folder.iterdir():
-        if path.suffix in {".pdf", ".json", ".part"} and path.stat().st_mtime < oldest:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    return remove_unused(
+        default_storage,
+        CACHE_FOLDER,
+        unused_for=unused_for,
+        suffixes=(".pdf", ".json", ".part"),
+        now=now,
+    )
 
 
 def _application_html(application, *, frameworks, named, lang, title):
@@ -228,7 +221,7 @@ def _cover_html(context, contents, generated_at):
     return render_to_string(COVER, {**context, "contents": contents, "generated_at": generated_at})
 
 
-def _page_numbers(pool, folder, total, lang, stylesheet) -> list[Part]:
+def _page_numbers(pool, storage, total, lang, stylesheet) -> list[Part]:
     """Return blank pages 1 to `total` with "Page X of Y" footers, in runs of NUMBERS_RUN.
 
     Each run is cached by its HTML, or rendered, all runs at once on the pool's workers.
@@ -249,9 +242,9 @@ def _page_numbers(pool, folder, total, lang, stylesheet) -> list[Part]:
             },
         )
         key = _cache_key(html, title, lang, stylesheet)
-        runs.append((key, _cache_load(folder, key) or pool.submit((html, title, lang, None))))
+        runs.append((key, _cache_load(storage, key) or pool.submit((html, title, lang, None))))
     return [
-        run if isinstance(run, Part) else _cache_store(folder, key, pool.result(run))
+        run if isinstance(run, Part) else _cache_store(storage, key, pool.result(run))
         for key, run in runs
     ]
 
@@ -269,7 +262,8 @@ def build_pack(
 ) -> PackResult:
     """Make the round's appraisal pack as one PDF, reusing cached application parts.
 
-    Writes each newly rendered application part to `MEDIA_ROOT/pack-cache/<sha256>.pdf`.
+    Writes each newly rendered application part to `pack-cache/<sha256>.pdf` in the default
+    storage.
     Calls `progress(percent, message)` as parts complete. Raises `PDFRenderTimeout` when a
     part takes longer than `PDF_RENDER_TIMEOUT` seconds.
     """
@@ -293,7 +287,7 @@ def _make_pack(round, pool, *, reviewers_named, report):
     title = _("Appraisal pack: %(round)s") % {"round": round.name}
     part_title = _("Application and appraisal summary")
     stylesheet = _stylesheet_digest()
-    folder = _cache_folder()
+    storage = default_storage
     rows = pack_applications(round)
     frameworks = list(frameworks_with_components(round))
     money = round_money(round, rows)
@@ -326,7 +320,7 @@ def _make_pack(round, pool, *, reviewers_named, report):
     def part(html, part_title):
         key = _cache_key(html, part_title, lang, stylesheet)
         if key not in parts and key not in pending:
-            cached = _cache_load(folder, key)
+            cached = _cache_load(storage, key)
             if cached is not None:
                 parts[key] = cached
             else:
@@ -356,7 +350,7 @@ def _make_pack(round, pool, *, reviewers_named, report):
     parts_rendered = sum(key in application_keys for key in pending)
 
     for done, (key, handle) in enumerate(pending.items(), start=1):
-        parts[key] = _cache_store(folder, key, pool.result(handle))
+        parts[key] = _cache_store(storage, key, pool.result(handle))
         report(
             5 + 80 * done // len(pending),
             _("Rendered part %(done)s of %(total)s.") % {"done": done, "total": len(pending)},
@@ -383,7 +377,7 @@ def _make_pack(round, pool, *, reviewers_named, report):
             (_cover_html(context, contents, generated_at), title, lang), pdf_variant=PART_VARIANT
         )
         numbers = _page_numbers(
-            pool, folder, front_pages + sum(part.pages for part in applications), lang, stylesheet
+            pool, storage, front_pages + sum(part.pages for part in applications), lang, stylesheet
         )
         cover_pdf = pool.result(cover_handle)
         found = page_count(cover_pdf)

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 def attachment_add(*, application, acting_user, kind, upload, file_type):
     """Attach an uploaded file, already checked as `file_type`, to `application`.
 
-    Writes the file under MEDIA_ROOT with a generated name that carries the extension of
+    Writes the file to the default storage with a generated name that carries the extension of
     its detected type, adds the Attachment row and logs who uploaded it.
     """
     attachment = Attachment(

@@ -60,8 +60,9 @@ def attachment_path(instance, filename):
 class Attachment(models.Model):
     """A file attached to an application (plan on a page, logic model, evaluation plan).
 
-    The file lives under MEDIA_ROOT, outside the static folder, with a generated name; it is
-    served only through the permission-checked download view.
+    The file lives in the default storage (the media folder, or the private object store the
+    app servers share), outside the static folder, with a generated name; it is served only
+    through the permission-checked download view, streamed from the storage.
     """
 
     application = models.ForeignKey(
