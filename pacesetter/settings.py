@@ -274,6 +274,23 @@ SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "pacesetter@gov.wales")
 SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "")
 DATA_PROTECTION_OFFICER_EMAIL = os.environ.get("DATA_PROTECTION_OFFICER_EMAIL", "")
 
+# Kept between requests (a round's figures): Redis, shared by every app server, when
+# REDIS_URL is set (e.g. redis://cache.internal:6379/0); otherwise this process's memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pacesetter",
+            # A cache that cannot be reached costs a page a second at most, not a hang.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Background work (the appraisal pack, every email): the database backend, run by
 # `manage.py db_worker`; any number of workers may run, each job is claimed by one.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -47,6 +47,7 @@ for workflow fields) are the only writers; a script that writes in bulk calls
 `bump_round_figures`.
 """
 
+import logging
 import secrets
 
 from django.core.cache import caches
@@ -59,6 +60,8 @@ KEPT_FOR = 6 * 60 * 60
 # A version's step: random so that no two transactions move a round to the same version.
 STEP_BITS = 31
 _UNKNOWN = object()
+
+logger = logging.getLogger(__name__)
 
 
 def bump_round_figures(round_ids):
@@ -78,7 +81,8 @@ def kept(round, name, work_out):
 
     `name` tells one kind of figure from another. The key holds the round's settings the
     figures depend on too, so changing the aggregation or threshold needs no bump; a round's
-    criteria set cannot change once the round uses it.
+    criteria set cannot change once the round uses it. When the cache cannot be reached
+    (Redis down), the figures are worked out every time and a warning is logged.
     """
     cache = caches["default"]
     key = ":".join(
@@ -93,10 +97,17 @@ def kept(round, name, work_out):
             round.disagreement_threshold,
         )
     )
-    figures = cache.get(key)
+    try:
+        figures = cache.get(key)
+    except Exception:  # the shared cache is down (any client's error): pages still work
+        logger.warning("round figures: the cache could not be read", exc_info=True)
+        return work_out()
     if figures is None:
         figures = work_out()
-        cache.set(key, figures, KEPT_FOR)
+        try:
+            cache.set(key, figures, KEPT_FOR)
+        except Exception:  # as above: the figures are right, only not kept
+            logger.warning("round figures: the cache could not be written", exc_info=True)
     return figures
 
 
