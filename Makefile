@@ -29,7 +29,21 @@ node_modules/.installed: package.json package-lock.json
 static/css/portal.css: static/scss/portal.scss node_modules/.installed
 	npm run --silent build:css
 
-install: $(VENV)/.runtime-installed node_modules/.installed static/css/portal.css
+# The Welsh catalogues: the portal's own (locale/) and Django's strings its Welsh catalogue
+# lacks (pacesetter/django_locale/). Only the .po files are kept in git; msgfmt comes with
+# Debian's gettext, installed here when missing.
+MO_FILES := locale/cy/LC_MESSAGES/django.mo pacesetter/django_locale/cy/LC_MESSAGES/django.mo
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+		else \
+			echo "Compiling the Welsh catalogue needs Debian's gettext: sudo apt-get install gettext"; exit 1; \
+		fi; }
+	msgfmt --check -o $@ $<
+
+install: $(VENV)/.runtime-installed node_modules/.installed static/css/portal.css $(MO_FILES)
 
 install-test: install $(VENV)/.test-installed system-packages
 

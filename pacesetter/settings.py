@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A signed-in person's pages come in their recorded language (pacesetter.language).
+    "pacesetter.language.RecordedLanguageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -188,7 +190,9 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal's Welsh first; then the Welsh for Django's own strings that Django's catalogue
+# lacks (kept apart, so `makemessages` never marks them obsolete).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "pacesetter" / "django_locale"]
 # Reference content people read (criteria, questions, frameworks, rounds, organisations,
 # themes) is kept in both languages by django-modeltranslation: `name` reads `name_en` or
 # `name_cy` for the active language (en-gb maps to en), and empty Welsh falls back to English.
@@ -200,6 +204,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The header's language switch keeps a signed-out person's choice for a year (the cookies page
+# reads these settings).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -327,6 +336,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 
 LOGGING = {
+    LANGUAGE_COOKIE_SECURE = True
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

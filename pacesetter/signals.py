@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
+from pacesetter.language import chosen_before_sign_in
 from pacesetter.sign_in import stamp_sign_in
 
 # Longest attempted email kept: a failed sign-in's form field is anyone's to fill.
@@ -26,6 +27,7 @@ def audit_signed_in(sender, request, user, **kwargs):
     audit_record(AuditAction.SIGN_IN, actor=user, obj=user, details=_client(request))
     if request is not None and hasattr(request, "session"):
         stamp_sign_in(request.session)
+    chosen_before_sign_in(request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="pacesetter.audit.signed_out")

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from pacesetter import forms
+from pacesetter import forms, language
 from pacesetter.views import account, audit, invitations, people, person_access, public, sign_in
 
 auth_overrides = [
@@ -34,6 +34,7 @@ urlpatterns = [
     *auth_overrides,
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", language.switch_language, name="switch_language"),
     path("account/", account.account, name="account"),
     path("account/language/", account.change_language, name="account_language"),
     path("account/confirm-password/", account.confirm_password, name="account_confirm_password"),

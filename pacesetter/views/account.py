@@ -7,14 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from pacesetter import forms, sign_in, two_factor
-from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
+from pacesetter.language import record_language, remember_language
 from pacesetter.models import AuditEvent
 from pacesetter.views.sign_in import safe_next
 
@@ -79,17 +80,14 @@ def change_language(request):
             },
             status=400,
         )
-    if form.cleaned_data["language"] != before:
-        form.save()
-        audit_record(
-            AuditAction.LANGUAGE_CHANGED,
-            actor=user,
-            obj=user,
-            from_state=before,
-            to_state=user.language,
-        )
-    messages.success(request, _("Your language has been saved."))
-    return redirect("account")
+    # The form has already put the choice on `user`; record_language compares with before.
+    chosen, user.language = form.cleaned_data["language"], before
+    record_language(user, chosen, acting_user=user)
+    with translation.override(user.language):
+        messages.success(request, _("Your language has been saved."))
+    response = redirect("account")
+    remember_language(response, user.language)
+    return response
 
 
 @login_required
