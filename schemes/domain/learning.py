@@ -43,6 +43,12 @@ FTS_RANKED = (
     "SELECT rowid, -bm25(schemes_learning_fts, 10.0, 4.0, 1.0) FROM schemes_learning_fts "
     "WHERE schemes_learning_fts MATCH %s"
 )
+# On PostgreSQL, ts_rank over the stored weighted document (title and model A, results and
+# lessons B, the rest D); the words go as a parameter.
+PG_RANKED = (
+    "SELECT id, ts_rank(search_document, query) FROM schemes_learningsummary, "
+    "plainto_tsquery('english', %s) AS query WHERE search_document @@ query"
+)
 # Summaries loaded at once when a ranked list is read in full (the spreadsheet).
 CHUNK = 500
 
@@ -394,27 +400,17 @@ def _filtered(summaries, filters):
 
 
 def _match_ranks(terms):
-    """{summary id: rank} of every published summary matching all `terms`, higher is better.
+    """{summary id: rank} of every summary matching all `terms`, higher is better; one query.
 
-    One query. SQLite asks its FTS5 table (bm25); PostgreSQL its own full-text search
-    (ts_rank over the weighted columns: title and model A, results and lessons B, the rest D).
+    SQLite asks its FTS5 table (bm25), PostgreSQL its own full-text search (ts_rank). What a
+    person may see is decided by the caller, which keeps only ids from its scoped queryset.
     """
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = (
-            SearchVector("search_title", weight="A", config="english")
-            + SearchVector("search_lessons", weight="B", config="english")
-            + SearchVector("search_body", weight="D", config="english")
-        )
-        query = SearchQuery(" ".join(terms), search_type="plain", config="english")
-        # Match with @@ (every word), not rank > 0: ts_rank scores a partial match too.
-        return dict(
-            LearningSummary.objects.published()
-            .annotate(search=vector, rank=SearchRank(vector, query))
-            .filter(search=query)
-            .values_list("pk", "rank")
-        )
+        # Every word (plainto_tsquery ANDs them), matched through the GIN index on the stored
+        # document (schemes migration 0014), never a partial match that ts_rank would score.
+        with connection.cursor() as cursor:
+            cursor.execute(PG_RANKED, [" ".join(terms)])
+            return dict(cursor.fetchall())
     # Each word quoted, so FTS5 reads it as a string and never as syntax; they are all
     # letters and digits anyway.
     match = " ".join(f'"{term}"' for term in terms)
