@@ -2,10 +2,16 @@
 
 Assignments, conflicts, reviews, scores, moderation and pack jobs are written by the panel's
 workflows, each audited; here they can be looked at, never added, changed or deleted.
+A set's texts are edited in English and Welsh next to each other (criteria/translation.py).
 """
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from criteria.models import (
     Assignment,
@@ -40,29 +46,29 @@ class ReadOnlyOnceUsedInline:
         return not is_used(obj) and super().has_delete_permission(request, obj)
 
 
-class CriterionGroupInline(ReadOnlyOnceUsedInline, admin.TabularInline):
+class CriterionGroupInline(ReadOnlyOnceUsedInline, TranslationTabularInline):
     model = CriterionGroup
     extra = 0
 
 
-class CriterionInline(ReadOnlyOnceUsedInline, admin.StackedInline):
+class CriterionInline(ReadOnlyOnceUsedInline, TranslationStackedInline):
     model = Criterion
     extra = 0
     fields = ["position", "label", "group", "wording", "guidance", "weight"]
 
 
-class CriteriaSourceInline(ReadOnlyOnceUsedInline, admin.TabularInline):
+class CriteriaSourceInline(ReadOnlyOnceUsedInline, TranslationTabularInline):
     model = CriteriaSource
     extra = 0
 
 
-class ScalePointInline(ReadOnlyOnceUsedInline, admin.TabularInline):
+class ScalePointInline(ReadOnlyOnceUsedInline, TranslationTabularInline):
     model = ScalePoint
     extra = 0
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(HistoryAdmin):
+class CriteriaSetAdmin(HistoryAdmin, TranslationAdmin):
     """Criteria sets; a set a round uses is shown read-only (copy it to change it)."""
 
     list_display = ["title", "code", "version"]

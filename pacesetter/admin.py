@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from pacesetter.admin_audit import AuditedAdmin, ViewOnlyAdmin
 from pacesetter.audit import audit_record
@@ -12,7 +13,9 @@ from pacesetter.models import AuditEvent, Invitation, Organisation, User
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AuditedAdmin, admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin, TranslationAdmin):
+    """An organisation; its name and former name in English and Welsh, next to each other."""
+
     list_display = ["name", "code", "kind", "former_name", "renamed_on"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "former_name"]

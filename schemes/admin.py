@@ -4,9 +4,12 @@ An application's status, round, organisation, reference and version, and what it
 wrote (submission, declaration, clarification and withdrawal), a round's state and feedback
 release, and the records the workflows write (answers, budget lines, decisions...) are
 read-only: only the workflows change them, each through its table of allowed moves.
+Texts kept in English and Welsh (schemes/translation.py) are edited with their two
+languages next to each other (modeltranslation's admin classes).
 """
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from pacesetter.admin_audit import AuditedAdmin, HistoryAdmin, ViewOnlyAdmin, ViewOnlyInline
 from schemes.enums import RoundState
@@ -42,32 +45,32 @@ from schemes.models import (
 )
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(TranslationTabularInline):
     model = Section
     extra = 0
 
 
 @admin.register(QuestionSet)
-class QuestionSetAdmin(AuditedAdmin, admin.ModelAdmin):
+class QuestionSetAdmin(AuditedAdmin, TranslationAdmin):
     list_display = ["name", "code"]
     inlines = [SectionInline]
 
 
 @admin.register(Question)
-class QuestionAdmin(AuditedAdmin, admin.ModelAdmin):
+class QuestionAdmin(AuditedAdmin, TranslationAdmin):
     list_display = ["number", "label", "kind", "word_limit", "section"]
     list_filter = ["section__question_set", "kind"]
     search_fields = ["label", "guidance"]
     ordering = ["section__question_set", "section__number", "number"]
 
 
-class StrategicComponentInline(admin.TabularInline):
+class StrategicComponentInline(TranslationTabularInline):
     model = StrategicComponent
     extra = 0
 
 
 @admin.register(StrategicFramework)
-class StrategicFrameworkAdmin(AuditedAdmin, admin.ModelAdmin):
+class StrategicFrameworkAdmin(AuditedAdmin, TranslationAdmin):
     list_display = ["name", "code", "order"]
     inlines = [StrategicComponentInline]
 
@@ -87,7 +90,7 @@ ROUND_DRAFT_ONLY_FIELDS = ["code", "criteria_set", "question_set"]
 
 
 @admin.register(Round)
-class RoundAdmin(HistoryAdmin):
+class RoundAdmin(HistoryAdmin, TranslationAdmin):
     """A round's descriptive fields; it is set up, moved and released in the portal."""
 
     list_display = ["name", "code", "state", "opens_at", "closes_at", "criteria_set"]
@@ -236,7 +239,7 @@ for monitoring_model in (
 
 
 @admin.register(Theme)
-class ThemeAdmin(AuditedAdmin, admin.ModelAdmin):
+class ThemeAdmin(AuditedAdmin, TranslationAdmin):
     list_display = ["name", "position"]
 
 

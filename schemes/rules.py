@@ -61,6 +61,9 @@ rules.add_perm("schemes.return_application", can_manage_applications)
 rules.add_perm("schemes.view_application_history", can_manage_applications)
 rules.add_perm("schemes.grant_extension", can_manage_applications)
 rules.add_perm("schemes.manage_round", is_programme_manager)
+# Which reference content lacks its Welsh or its English: Welsh Government's to put right.
+can_view_translation_status = is_programme_manager
+rules.add_perm("schemes.view_translation_status", can_view_translation_status)
 rules.add_perm("schemes.decide_application", is_programme_manager)
 
 # Attachments: the object is the application the attachment belongs to. Assigned reviewers

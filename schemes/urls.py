@@ -15,6 +15,7 @@ from schemes.views import (
     reports,
     rounds,
     timeline,
+    translation_status,
 )
 
 app_name = "schemes"
@@ -100,6 +101,8 @@ urlpatterns = [
     path("rounds/<slug:code>/shares/", rounds.round_shares, name="round_shares"),
     path("rounds/<slug:code>/open/", rounds.round_open, name="round_open"),
     path("rounds/<slug:code>/close/", rounds.round_close, name="round_close"),
+    # Reference content lacking its Welsh or its English
+    path("translations/", translation_status.translation_status, name="translation_status"),
     path("rounds/", browse.round_list, name="round_list"),
     path("rounds/<slug:code>/", browse.round_detail, name="round_detail"),
     path("rounds/<slug:code>/form/", browse.round_form, name="round_form"),

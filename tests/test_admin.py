@@ -316,7 +316,7 @@ def test_admin_edit_of_a_rounds_description_writes_one_audit_event(admin_client,
     url = admin_url(Round, "change", round.pk)
     data = change_form_data(admin_client.get(url))
 
-    response = admin_client.post(url, {**data, "name": "Pacesetter 2020-22 (renamed)"})
+    response = admin_client.post(url, {**data, "name_en": "Pacesetter 2020-22 (renamed)"})
 
     event = admin_events().get()
     assert response.status_code == 302
@@ -327,8 +327,8 @@ def test_admin_edit_of_a_rounds_description_writes_one_audit_event(admin_client,
         round.pk,
     )
     assert event.details == {
-        "fields": ["name"],
-        "values": {"name": [round.name, "Pacesetter 2020-22 (renamed)"]},
+        "fields": ["name_en"],
+        "values": {"name_en": [round.name, "Pacesetter 2020-22 (renamed)"]},
     }
 
 
@@ -364,7 +364,7 @@ def test_admin_edit_of_an_organisations_name_writes_one_audit_event(admin_client
     url = admin_url(Organisation, "change", organisation.pk)
     data = change_form_data(admin_client.get(url))
 
-    response = admin_client.post(url, {**data, "name": "Cardiff and Vale Health Board"})
+    response = admin_client.post(url, {**data, "name_en": "Cardiff and Vale Health Board"})
 
     event = admin_events().get()
     assert response.status_code == 302
@@ -375,8 +375,8 @@ def test_admin_edit_of_an_organisations_name_writes_one_audit_event(admin_client
         "Cardiff and Vale Health Board",
     )
     assert event.details == {
-        "fields": ["name"],
-        "values": {"name": [organisation.name, "Cardiff and Vale Health Board"]},
+        "fields": ["name_en"],
+        "values": {"name_en": [organisation.name, "Cardiff and Vale Health Board"]},
     }
 
 
@@ -394,7 +394,12 @@ def test_admin_save_without_changes_writes_no_audit_event(admin_client):
 def test_admin_addition_writes_one_audit_event(admin_client, acting_admin):
     response = admin_client.post(
         admin_url(Organisation, "add"),
-        {"code": "NEW", "name": "New Health Board", "kind": "health_board"},
+        {
+            "code": "NEW",
+            "name_en": "New Health Board",
+            "name_cy": "Bwrdd Iechyd Newydd",
+            "kind": "health_board",
+        },
     )
 
     organisation = Organisation.objects.get(code="NEW")
@@ -405,8 +410,9 @@ def test_admin_addition_writes_one_audit_event(admin_client, acting_admin):
         acting_admin,
         str(organisation.pk),
     )
-    assert event.details["fields"] == ["code", "name", "kind"]
-    assert event.details["values"]["name"] == [None, "New Health Board"]
+    assert event.details["fields"] == ["code", "name_en", "name_cy", "kind"]
+    assert event.details["values"]["name_en"] == [None, "New Health Board"]
+    assert event.details["values"]["name_cy"] == [None, "Bwrdd Iechyd Newydd"]
 
 
 def test_admin_user_addition_keeps_no_password_in_the_audit_event(admin_client):

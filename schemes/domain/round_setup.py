@@ -6,6 +6,8 @@ with `Refused` (changing nothing, its `errors` by round field, None for the roun
 records the acting user in the round's history and writes one audit event.
 The rules a round's details must keep are in one place, `round_problems`, which forms call
 to put each message next to its field and these functions call again before writing.
+A round's `name` and `declaration` are given in English, `name_cy` and `declaration_cy` in
+Welsh; they are written to their own language's columns whatever language is active.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +21,7 @@ from pacesetter.money import format_pounds
 from pacesetter.permissions import can
 from pacesetter.transitions import Refused
 from schemes.domain.rounds import ROUND_TRANSITIONS, round_transition
+from schemes.domain.translation_status import round_untranslated, round_untranslated_message
 from schemes.enums import RoundState
 from schemes.models import IndicativeShare, Round
 
@@ -66,11 +69,16 @@ def round_problems(*, round=None, **values):
     """
     problems = {}
     others = Round.objects.all() if round is None else Round.objects.exclude(pk=round.pk)
-    code, name = values.get("code"), values.get("name")
+    code = values.get("code")
     if code and others.filter(code__iexact=code).exists():
         problems["code"] = _("There is already a round with the code %(code)s") % {"code": code}
-    if name and others.filter(name__iexact=name).exists():
-        problems["name"] = _("There is already a round called %(name)s") % {"name": name}
+    for field, column, message in (
+        ("name", "name_en", _("There is already a round called %(name)s")),
+        ("name_cy", "name_cy", _("There is already a round called %(name)s in Welsh")),
+    ):
+        name = values.get(field)
+        if name and others.filter(**{f"{column}__iexact": name}).exists():
+            problems[field] = message % {"name": name}
     opens_at, closes_at = values.get("opens_at"), values.get("closes_at")
     if opens_at and closes_at and closes_at <= opens_at:
         problems["closes_at"] = _("The closing time must be after the opening time")
@@ -130,6 +138,18 @@ def save_round(round, acting_user, reason=""):
         ) from error
 
 
+def in_columns(details):
+    """Round details with the English and Welsh texts under their own columns' names.
+
+    An empty Welsh name is stored as NULL: names are unique in each language.
+    """
+    columns = {"name": "name_en", "declaration": "declaration_en"}
+    stored = {columns.get(field, field): value for field, value in details.items()}
+    if "name_cy" in stored:
+        stored["name_cy"] = stored["name_cy"] or None
+    return stored
+
+
 def round_create(
     *,
     acting_user,
@@ -145,16 +165,20 @@ def round_create(
     max_duration_months=None,
     envelope_total=None,
     declaration=None,
+    name_cy="",
+    declaration_cy=None,
     copied_from=None,
 ):
     """Create a draft round; refuse with every problem if its details break a rule.
 
-    `copied_from` is the round it copies, if any, named in the audit event.
+    `copied_from` is the round it copies, if any, named in the audit event. Without a
+    declaration the model's default is used (in each language the catalogue has).
     """
     refuse_unless_manager(acting_user)
     details = {
         "code": code,
         "name": name,
+        "name_cy": name_cy,
         "opens_at": opens_at,
         "closes_at": closes_at,
         "earliest_start_date": earliest_start_date,
@@ -166,11 +190,13 @@ def round_create(
     }
     if declaration:
         details["declaration"] = declaration
+    if declaration_cy is not None:
+        details["declaration_cy"] = declaration_cy
     with transaction.atomic():
         problems = round_problems(**details)
         if problems:
             raise refusal(problems)
-        round = Round(state=RoundState.DRAFT, **details)
+        round = Round(state=RoundState.DRAFT, **in_columns(details))
         save_round(round, acting_user, _("Round created"))
         round.frameworks.set(frameworks)
         audit_record(
@@ -222,21 +248,25 @@ def copy_suggestion(source):
         last += 100
     span = max(last - first, 1)
     code = f"{first + span}-{(last + span) % 100:02d}"
+    names = {
+        field: name.replace(source.code, code) if name and source.code in name else ""
+        for field, name in (("name", source.name_en), ("name_cy", source.name_cy))
+    }
     return {
         "code": code,
-        "name": source.name.replace(source.code, code) if source.code in source.name else "",
+        **names,
         "opens_at": shift_years(timezone.localtime(source.opens_at), span),
         "closes_at": shift_years(timezone.localtime(source.closes_at), span),
     }
 
 
-def round_copy(*, source, acting_user, code, name, opens_at, closes_at):
-    """Create a draft round like `source` with a new code, name and times.
+def round_copy(*, source, acting_user, code, name, opens_at, closes_at, name_cy=""):
+    """Create a draft round like `source` with a new code, names and times.
 
     Copies the criteria set, question set, tick-matrix frameworks, maximum duration, envelope,
-    indicative shares and declaration. The scheme start window moves by the years between
-    the two codes (blank if a code names no year). The panel chair is not copied: each
-    round's panel is chosen afresh.
+    indicative shares and declaration (in both languages). The scheme start window moves by
+    the years between the two codes (blank if a code names no year). The panel chair is not
+    copied: each round's panel is chosen afresh.
     """
     refuse_unless_manager(acting_user)
     years = years_between(source.code, code)
@@ -254,7 +284,9 @@ def round_copy(*, source, acting_user, code, name, opens_at, closes_at):
             latest_start_date=shift_years(source.latest_start_date, years),
             max_duration_months=source.max_duration_months,
             envelope_total=source.envelope_total,
-            declaration=source.declaration,
+            declaration=source.declaration_en,
+            declaration_cy=source.declaration_cy or "",
+            name_cy=name_cy,
             copied_from=source,
         )
         IndicativeShare.objects.bulk_create(
@@ -280,6 +312,8 @@ def round_update(
     max_duration_months,
     envelope_total,
     declaration,
+    name_cy="",
+    declaration_cy="",
 ):
     """Change a draft or open round's details.
 
@@ -289,6 +323,7 @@ def round_update(
     details = {
         "code": code,
         "name": name,
+        "name_cy": name_cy,
         "opens_at": opens_at,
         "closes_at": closes_at,
         "earliest_start_date": earliest_start_date,
@@ -298,6 +333,7 @@ def round_update(
         "criteria_set": criteria_set,
         "question_set": question_set,
         "declaration": declaration,
+        "declaration_cy": declaration_cy,
     }
     with transaction.atomic():
         current = Round.objects.select_for_update().get(pk=round.pk)
@@ -307,8 +343,9 @@ def round_update(
         problems = round_problems(round=current, **details)
         if problems:
             raise refusal(problems)
-        changed = [field for field, value in details.items() if getattr(current, field) != value]
-        for field, value in details.items():
+        columns = in_columns(details)
+        changed = [field for field, value in columns.items() if getattr(current, field) != value]
+        for field, value in columns.items():
             setattr(current, field, value)
         save_round(current, acting_user, _("Round details changed"))
         frameworks_before = set(current.frameworks.values_list("pk", flat=True))
@@ -376,6 +413,8 @@ def move_problem(round, to, now=None):
         }
     if to == RoundState.OPEN and round.closes_at <= now:
         return _("The round’s closing time has passed. Change it before opening the round.")
+    if to == RoundState.OPEN:
+        return round_untranslated_message(round_untranslated(round))
     return None
 
 

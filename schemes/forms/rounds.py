@@ -1,10 +1,14 @@
 """Programme managers' forms for setting up a round: its details, a copy, its shares."""
 
+import re
+from functools import partial
+
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Layout, Size
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.money import format_pounds
@@ -19,6 +23,74 @@ MAX_DURATION_MONTHS = 120
 # Where a problem with a round's details is shown: the form field for each round field.
 FORM_FIELD_FOR = {"opens_at": "opens_date", "closes_at": "closes_date"}
 TIME_PARTS = ("opens_date", "opens_time", "closes_date", "closes_time")
+NAME_MAX_LENGTH = 200
+DECLARATION_MAX_LENGTH = 5000
+
+# Characters nobody types: C0 and C1 controls, DEL (a name also refuses line breaks).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LINE_BREAKS = re.compile("[\r\n\t]")
+
+
+def refuse_control_characters(value):
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            _("Remove the control characters: only letters, numbers and punctuation can be used"),
+            code="control_characters",
+        )
+
+
+def refuse_line_breaks(value):
+    if LINE_BREAKS.search(value):
+        raise ValidationError(_("Enter the name on one line"), code="line_breaks")
+
+
+def name_field(label, *, required, language_hint):
+    """A round name in one language: one line, at most 200 characters."""
+    return forms.CharField(
+        label=label,
+        help_text=language_hint,
+        required=required,
+        max_length=NAME_MAX_LENGTH,
+        validators=[refuse_control_characters, refuse_line_breaks],
+        error_messages={
+            "required": _("Enter the name of the round"),
+            "max_length": _("The name must be 200 characters or fewer"),
+        },
+    )
+
+
+def declaration_field(label, *, required):
+    """What applicants confirm, in one language: at most 5,000 characters."""
+    return forms.CharField(
+        label=label,
+        help_text=_("What an applicant confirms before submitting."),
+        required=required,
+        max_length=DECLARATION_MAX_LENGTH,
+        validators=[refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _("Enter the declaration applicants confirm"),
+            "max_length": _("The declaration must be 5,000 characters or fewer"),
+        },
+    )
+
+
+def side_by_side(english, welsh, layout=Field.text):
+    """The English and the Welsh of one text next to each other (one above the other on a
+    narrow screen), each input marked with its language."""
+    return Div(
+        Div(layout(english, lang="en"), css_class="govuk-grid-column-one-half"),
+        Div(layout(welsh, lang="cy"), css_class="govuk-grid-column-one-half"),
+        css_class="govuk-grid-row",
+    )
+
+
+def welsh_default_declaration():
+    """The model's default declaration in Welsh, or "" while the catalogue lacks it."""
+    english = str(Round._meta.get_field("declaration").get_default())
+    with translation.override("cy"):
+        welsh = str(Round._meta.get_field("declaration").get_default())
+    return "" if welsh == english else welsh
 
 
 class RoundTimesForm(forms.Form):
@@ -42,14 +114,13 @@ class RoundTimesForm(forms.Form):
             "max_length": _("Enter the code as a year, a hyphen and two digits, like 2029-31"),
         },
     )
-    name = forms.CharField(
-        label=_("Name"),
-        help_text=_("For example, Pacesetter 2029-31"),
-        max_length=200,
-        error_messages={
-            "required": _("Enter the name of the round"),
-            "max_length": _("The name must be 200 characters or fewer"),
-        },
+    name = name_field(
+        _("Name in English"), required=True, language_hint=_("For example, Pacesetter 2029-31")
+    )
+    name_cy = name_field(
+        _("Name in Welsh"),
+        required=False,
+        language_hint=_("Needed before the round opens. For example, Pacesetter 2029-31"),
     )
     opens_date = RoundDateField(
         label=_("Opening date"),
@@ -77,7 +148,7 @@ class RoundTimesForm(forms.Form):
     def times_layout(self):
         return [
             Field.text("code", field_width=10, spellcheck="false", autocomplete="off"),
-            Field.text("name"),
+            side_by_side("name", "name_cy"),
             date_layout("opens_date"),
             Field.text("opens_time", field_width=5, autocomplete="off"),
             date_layout("closes_date"),
@@ -194,21 +265,17 @@ class RoundForm(RoundTimesForm):
             "invalid_pk_value": _("Choose frameworks from the list"),
         },
     )
-    declaration = forms.CharField(
-        label=_("Declaration"),
-        help_text=_("What an applicant confirms before submitting."),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": _("Enter the declaration applicants confirm"),
-            "max_length": _("The declaration must be 5,000 characters or fewer"),
-        },
-    )
+    declaration = declaration_field(_("Declaration in English"), required=True)
+    declaration_cy = declaration_field(_("Declaration in Welsh"), required=False)
 
     def __init__(self, *args, submit_label, **kwargs):
         super().__init__(*args, **kwargs)
         if "declaration" not in self.initial:
-            self.initial["declaration"] = Round._meta.get_field("declaration").get_default()
+            with translation.override("en"):
+                self.initial["declaration"] = str(
+                    Round._meta.get_field("declaration").get_default()
+                )
+            self.initial["declaration_cy"] = welsh_default_declaration()
         if self.round is not None and self.round.state != RoundState.DRAFT:
             for name in ("code", "criteria_set", "question_set"):
                 self.fields[name].disabled = True
@@ -225,7 +292,7 @@ class RoundForm(RoundTimesForm):
             Field.select("criteria_set"),
             Field.select("question_set"),
             Field.checkboxes("frameworks", legend_size=Size.SMALL, small=True),
-            Field.textarea("declaration", rows=4),
+            side_by_side("declaration", "declaration_cy", partial(Field.textarea, rows=6)),
             Button("save", submit_label),
         )
 
@@ -235,7 +302,8 @@ class RoundForm(RoundTimesForm):
         opens, closes = timezone.localtime(round.opens_at), timezone.localtime(round.closes_at)
         return {
             "code": round.code,
-            "name": round.name,
+            "name": round.name_en,
+            "name_cy": round.name_cy or "",
             "opens_date": opens.date(),
             "opens_time": opens.time().replace(second=0, microsecond=0),
             "closes_date": closes.date(),
@@ -247,7 +315,8 @@ class RoundForm(RoundTimesForm):
             "criteria_set": round.criteria_set_id,
             "question_set": round.question_set_id,
             "frameworks": list(round.frameworks.values_list("pk", flat=True)),
-            "declaration": round.declaration,
+            "declaration": round.declaration_en,
+            "declaration_cy": round.declaration_cy or "",
         }
 
 

@@ -71,6 +71,7 @@ def round_copy(request, code):
     initial = {
         "code": suggestion.get("code", ""),
         "name": suggestion.get("name", ""),
+        "name_cy": suggestion.get("name_cy", ""),
         **times_initial(
             suggestion.get("opens_at", source.opens_at),
             suggestion.get("closes_at", source.closes_at),

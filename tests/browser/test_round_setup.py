@@ -35,7 +35,8 @@ def test_manager_sets_up_a_round_shares_it_and_opens_it(page, demo):
     page.get_by_role("button", name="New round").click()
     heading(page, "Set up a new round")
     page.get_by_label("Code", exact=True).fill("2031-33")
-    page.get_by_label("Name", exact=True).fill("Pacesetter 2031-33")
+    page.get_by_label("Name in English", exact=True).fill("Pacesetter 2031-33")
+    page.get_by_label("Name in Welsh", exact=True).fill("Pacesetter 2031-33")
     fill_date(page, "Opening date", datetime.date(year, 6, 1))
     page.get_by_label("Opening time").fill("09:00")
     fill_date(page, "Closing date", datetime.date(year, 5, 1))
@@ -49,6 +50,9 @@ def test_manager_sets_up_a_round_shares_it_and_opens_it(page, demo):
     frameworks = page.get_by_role("group", name="Strategic frameworks for the tick matrix")
     frameworks.get_by_label("Primary Care Model for Wales").check()
     frameworks.get_by_label("Aims of the primary care pacesetter fund").check()
+    page.get_by_label("Declaration in Welsh").fill(
+        "Rwy'n cadarnhau bod y cais hwn wedi'i gytuno gan Dîm Gweithredol y Bwrdd Iechyd."
+    )
     page.get_by_role("button", name="Create round").click()
 
     expect(page.get_by_role("alert")).to_contain_text(

@@ -23,6 +23,13 @@ from schemes.models import (
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
 
+
+def welsh(field):
+    """A stand-in Welsh text for `field`: the content factories make is complete in both
+    languages, as a round needs to open; a test of missing Welsh blanks it."""
+    return factory.LazyAttribute(lambda obj: f"{getattr(obj, field)} (cy)")
+
+
 PASSWORD = "correct-horse-battery-staple"
 
 
@@ -32,6 +39,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"T{n:03d}")
     name = factory.Sequence(lambda n: f"Test University Health Board {n}")
+    name_cy = factory.Sequence(lambda n: f"Bwrdd Iechyd Prifysgol Prawf {n}")
     kind = OrganisationKind.HEALTH_BOARD
 
 
@@ -54,12 +62,18 @@ class CriteriaSetFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"test-{n}")
     title = factory.Sequence(lambda n: f"Test criteria {n}")
+    title_cy = welsh("title")
 
     @factory.post_generation
     def scale(obj, create, extracted, **kwargs):
         if create:
             for value in range(6):
-                ScalePoint.objects.create(criteria_set=obj, value=value, label=f"Point {value}")
+                ScalePoint.objects.create(
+                    criteria_set=obj,
+                    value=value,
+                    label_en=f"Point {value}",
+                    label_cy=f"Pwynt {value}",
+                )
 
 
 class CriterionFactory(factory.django.DjangoModelFactory):
@@ -70,6 +84,7 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     label = factory.Sequence(lambda n: str(n + 1))
     wording = factory.Faker("sentence")
+    wording_cy = welsh("wording")
     weight = Decimal("1.00")
 
 
@@ -79,6 +94,7 @@ class QuestionSetFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"form-{n}")
     name = factory.Sequence(lambda n: f"Test form {n}")
+    name_cy = welsh("name")
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -88,6 +104,7 @@ class SectionFactory(factory.django.DjangoModelFactory):
     question_set = factory.SubFactory(QuestionSetFactory)
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Faker("sentence", nb_words=3)
+    title_cy = welsh("title")
 
 
 class QuestionFactory(factory.django.DjangoModelFactory):
@@ -97,6 +114,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     section = factory.SubFactory(SectionFactory)
     number = factory.Sequence(lambda n: n + 1)
     label = factory.Faker("sentence")
+    label_cy = welsh("label")
 
 
 class RoundFactory(factory.django.DjangoModelFactory):
@@ -105,6 +123,8 @@ class RoundFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"{2030 + n}-{(31 + n) % 100:02d}")
     name = factory.Sequence(lambda n: f"Test round {n}")
+    # Proper names stay as they are in Welsh.
+    name_cy = factory.LazyAttribute(lambda round: round.name)
     state = RoundState.OPEN
     opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
