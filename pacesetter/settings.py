@@ -245,7 +245,10 @@ if AWS_STORAGE_BUCKET_NAME:
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
             "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
             "location": os.environ.get("AWS_LOCATION", ""),
-            "default_acl": "private",
+            # Each object's canned ACL: "private" by default. A bucket whose ACLs are disabled
+            # (AWS's "bucket owner enforced", the default for new buckets) refuses any ACL but
+            # the owner's: set AWS_DEFAULT_ACL empty there, and its objects are private anyway.
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL", "private") or None,
             "querystring_auth": True,
             "querystring_expire": 300,
             # Names are generated (attachments) or unique (packs, cached parts by content),

@@ -87,6 +87,12 @@ def test_production_with_a_bucket_stores_files_privately_in_it():
     ) == ("pacesetter-files", "https://objects.example.org", "eu-west-2", "private", True, 300)
 
 
+def test_production_with_a_bucket_whose_acls_are_disabled_sends_no_acl():
+    found = production_settings(AWS_STORAGE_BUCKET_NAME="pacesetter-files", AWS_DEFAULT_ACL="")
+
+    assert found["storage"]["OPTIONS"]["default_acl"] is None
+
+
 def test_production_with_redis_shares_the_cache():
     found = production_settings(REDIS_URL="redis://cache.internal:6379/2")
 
