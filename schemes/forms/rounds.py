@@ -26,8 +26,11 @@ TIME_PARTS = ("opens_date", "opens_time", "closes_date", "closes_time")
 NAME_MAX_LENGTH = 200
 DECLARATION_MAX_LENGTH = 5000
 
-# Characters nobody types: C0 and C1 controls, DEL (a name also refuses line breaks).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters nobody types: C0 and C1 controls, DEL, and the invisible marks that reorder or
+# hide text (a name also refuses line breaks). NUL has Django's own message.
+CONTROL_CHARACTERS = re.compile(
+    "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
 LINE_BREAKS = re.compile("[\r\n\t]")
 
 
