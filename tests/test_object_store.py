@@ -144,7 +144,7 @@ def test_pack_made_into_the_object_store_downloads_from_it(
     client = signed_in(MANAGER)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/rounds/2018-19/pack/", {"reviewers": "lettered"})
+        client.post("/rounds/2018-19/pack/", {"reviewers": "lettered", "language": "en"})
     job = PackJob.objects.get()
     download = client.get(f"/rounds/2018-19/pack/{job.pk}/download/")
     pdf = b"".join(download.streaming_content)
