@@ -13,15 +13,10 @@ have at most 12 digits (`MONEY` in `schemes.models.applications`).
 """
 
 import csv
-import datetime
 import io
 import zipfile
-from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from criteria.exports.sheets import (
     applications_rows,
@@ -35,17 +30,14 @@ from criteria.exports.sheets import (
     spend_line_rows,
     spend_position_rows,
 )
-from pacesetter.spreadsheets import spreadsheet_safe
+from pacesetter.spreadsheets import XLSX_TYPE, spreadsheet_safe, workbook_bytes
 from schemes.domain.monitoring.overview import funded_schemes
-
-MONEY_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
 
 XLSX = "xlsx"
 CSV = "csv"
 FORMATS = (XLSX, CSV)
 CONTENT_TYPES = {
-    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    XLSX: XLSX_TYPE,
     CSV: "application/zip",
 }
 EXTENSIONS = {XLSX: "xlsx", CSV: "zip"}
@@ -132,36 +124,6 @@ def monitoring_export(schemes, fmt, *, title):
 def programme_filename(fmt):
     """Return the programme-wide download's file name, e.g. pacesetter-monitoring.xlsx."""
     return f"pacesetter-monitoring.{EXTENSIONS[fmt]}"
-
-
-def workbook_bytes(title, sheets):
-    """Return `sheets` ((stem, title, header, rows) each) as an XLSX workbook."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.title = title
-    workbook.properties.creator = "Pacesetter portal"
-    workbook.properties.created = timezone.now().replace(tzinfo=None)
-    bold = Font(bold=True)
-    for _stem, sheet_title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=sheet_title)
-        sheet.append([spreadsheet_safe(value) for value in header])
-        for cell in sheet[1]:
-            cell.font = bold
-        sheet.freeze_panes = "A2"
-        for row in rows:
-            sheet.append([spreadsheet_safe(value) for value in row])
-            for cell, value in zip(sheet[sheet.max_row], row, strict=True):
-                if isinstance(value, Decimal):
-                    cell.number_format = MONEY_FORMAT
-                elif isinstance(value, datetime.date):
-                    cell.number_format = DATE_FORMAT
-        for column, value in enumerate(header, start=1):
-            sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = max(
-                12, min(40, len(value) + 2)
-            )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def export(round, fmt, *, anonymise=True):

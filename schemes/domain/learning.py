@@ -94,12 +94,25 @@ class MeasureResult:
 
 def measure_results(summary):
     """The scheme's measures with their latest submitted values (two queries); [] if historic."""
-    if summary.application_id is None:
-        return []
+    return measure_results_of([summary])[summary.pk]
+
+
+def measure_results_of(summaries):
+    """{summary id: its MeasureResults} for all `summaries` at once, in two queries.
+
+    Each measure's latest value counted from submitted or accepted reports (none if not
+    collected). Historic entries, which have no scheme in the portal, get [].
+    """
+    by_application = {
+        summary.application_id: summary.pk for summary in summaries if summary.application_id
+    }
+    results = {summary.pk: [] for summary in summaries}
+    if not by_application:
+        return results
     measures = list(
-        Measure.objects.filter(agreement__application_id=summary.application_id).order_by(
-            "order", "pk"
-        )
+        Measure.objects.filter(agreement__application_id__in=by_application)
+        .select_related("agreement")
+        .order_by("order", "pk")
     )
     latest = {}
     values = (
@@ -113,10 +126,9 @@ def measure_results(summary):
     )
     for value in values:
         latest[value.measure_id] = value
-    results = []
     for measure in measures:
         value = latest.get(measure.pk)
-        results.append(
+        results[by_application[measure.agreement.application_id]].append(
             MeasureResult(
                 kind=measure.get_kind_display(),
                 name=measure.name,
@@ -486,6 +498,43 @@ def _shown(summaries):
     """`summaries` with what a result shows: board, round and themes (two queries a page)."""
     return summaries.select_related("organisation", "application__round").prefetch_related(
         Prefetch("themes", queryset=Theme.objects.order_by("position", "name"))
+    )
+
+
+# The most summaries a learning digest holds: a digest is read, not searched.
+DIGEST_LIMIT = 100
+
+
+@dataclass
+class LearningDigest:
+    """The published summaries a search finds, best first, for the learning digest PDF."""
+
+    summaries: list
+    found: int
+    results: dict
+    terms: list[str] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def shortened(self):
+        return self.found > len(self.summaries)
+
+
+def learning_digest(query, filters, user, *, limit=DIGEST_LIMIT):
+    """The first `limit` summaries `learning_search` finds, with their results against measures.
+
+    In the search's own order (relevance with words, else newest first); four queries and one
+    more for all the summaries' results, whatever the number found.
+    """
+    summaries, terms, message = _searched(query, filters, user)
+    found = len(summaries) if isinstance(summaries, RankedSummaries) else summaries.count()
+    chosen = list(summaries[:limit])
+    return LearningDigest(
+        summaries=chosen,
+        found=found,
+        results=measure_results_of(chosen),
+        terms=terms,
+        message=message,
     )
 
 

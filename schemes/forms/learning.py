@@ -89,6 +89,24 @@ class LibraryFilters:
     def filtered(self):
         return any(value for name, value in self.chosen.items() if name != "sort")
 
+    def described(self):
+        """[(what, chosen)]: the words and each filter chosen, as people read them."""
+        labels = {
+            "theme": (_("Theme"), self.themes),
+            "board": (_("Health board"), self.boards),
+            "funded_by": (_("Round or programme"), self.funded_by),
+            "status": (_("Scheme status"), self.statuses),
+            "component": (_("Strategic component"), self.components),
+            "measure": (_("Kind of measure"), self.measure_kinds),
+        }
+        described = []
+        if self.chosen["q"]:
+            described.append((_("Words"), self.chosen["q"]))
+        for name, (what, choices) in labels.items():
+            if self.chosen[name]:
+                described.append((what, dict(choices)[self.chosen[name]]))
+        return described
+
     def search(self):
         """The LearningFilters of what was chosen."""
         chosen = self.chosen

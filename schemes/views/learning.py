@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
 from pacesetter.paging import query_string
+from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
 from pacesetter.permissions import can
-from pacesetter.spreadsheets import spreadsheet_safe
+from pacesetter.spreadsheets import XLSX_TYPE, spreadsheet_safe, workbook_bytes
 from pacesetter.transitions import Refused
 from schemes.domain import learning as domain
 from schemes.enums import LearningStatus
@@ -103,22 +104,87 @@ def library_csv(request):
     if not can(request.user, "schemes.view_learning_library"):
         raise PermissionDenied
     filters = LibraryFilters(request.GET)
+    rows = _library_rows(request, filters, "learning library")
+    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="learning-library.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _library_rows(request, filters, export):
+    """The rows a library download holds; the download audited first."""
     audit_record(
         AuditAction.EXPORT_SPREADSHEET,
         actor=request.user,
         details={
-            "export": "learning library",
+            "export": export,
             "filters": {name: value for name, value in filters.chosen.items() if value},
         },
     )
-    rows = domain.library_rows(
+    return domain.library_rows(
         filters.chosen["q"],
         filters.search(),
         request.user,
         site=request.build_absolute_uri("/").rstrip("/"),
     )
-    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="learning-library.csv"'
+
+
+@login_required
+def library_xlsx(request):
+    """The published summaries the library's search and filters find, as XLSX (audited)."""
+    if not can(request.user, "schemes.view_learning_library"):
+        raise PermissionDenied
+    filters = LibraryFilters(request.GET)
+    rows = _library_rows(request, filters, "learning library (xlsx)")
+    header = [str(label) for _name, label in domain.LIBRARY_COLUMNS]
+    title = _("Learning library")
+    workbook = workbook_bytes(
+        str(title),
+        [
+            (
+                "learning-library",
+                str(title),
+                header,
+                ([row[name] for name, _label in domain.LIBRARY_COLUMNS] for row in rows),
+            )
+        ],
+    )
+    response = HttpResponse(workbook, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="learning-library.xlsx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def library_digest(request):
+    """A PDF of the published summaries the library's search finds, with a contents page.
+
+    At most `DIGEST_LIMIT` of them, in the search's order; the cover says what was searched
+    and how many were found. Audited as an export.
+    """
+    if not can(request.user, "schemes.view_learning_library"):
+        raise PermissionDenied
+    filters = LibraryFilters(request.GET)
+    digest = domain.learning_digest(filters.chosen["q"], filters.search(), request.user)
+    audit_record(
+        AuditAction.EXPORT_LEARNING_DIGEST,
+        actor=request.user,
+        details={
+            "summaries": len(digest.summaries),
+            "filters": {name: value for name, value in filters.chosen.items() if value},
+        },
+    )
+    try:
+        pdf = render_pdf(
+            "pdf/learning_digest.html",
+            {"digest": digest, "searched": filters.described()},
+            title=_("Learning digest"),
+            lang=document_language(),
+        )
+    except PDFRenderTimeout as error:
+        return render(request, "pdf/unavailable.html", {"message": str(error)}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="learning-digest.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
