@@ -78,8 +78,8 @@ class AuditAction(models.TextChoices):
     EXPORT_COMMITTEE_PAPER = "export.committee_paper", _("Committee paper downloaded")
     EXPORT_AUDIT_LOG = "export.audit_log", _("Audit log downloaded")
     EXPORT_MONITORING = "export.monitoring", _("Monitoring export made")
-    # Signing in
     EXPORT_LEARNING_DIGEST = "export.learning_digest", _("Learning digest downloaded")
+    # Signing in
     SIGN_IN = "account.signed_in", _("Signed in")
     SIGN_IN_FAILED = "account.sign_in_failed", _("Sign-in failed")
     SIGN_OUT = "account.signed_out", _("Signed out")

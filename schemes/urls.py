@@ -121,9 +121,9 @@ urlpatterns = [
     # The learning library: every board's published summaries
     path("learning/", learning.library, name="learning_library"),
     path("learning/library.csv", learning.library_csv, name="learning_library_csv"),
-    path("learning/<int:pk>/", learning.learning_detail, name="learning_detail"),
     path("learning/library.xlsx", learning.library_xlsx, name="learning_library_xlsx"),
     path("learning/digest.pdf", learning.library_digest, name="learning_digest"),
+    path("learning/<int:pk>/", learning.learning_detail, name="learning_detail"),
     path("learning/<int:pk>/edit/", learning.learning_edit, name="learning_edit"),
     path("learning/<int:pk>/review/", learning.learning_review, name="learning_review"),
     path("learning/<int:pk>/reopen/", learning.learning_reopen, name="learning_reopen"),
