@@ -85,13 +85,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A signed-in person's pages come in their recorded language (pacesetter.language).
+    "pacesetter.language.RecordedLanguageMiddleware",
     "pacesetter.sign_in.SessionLimitsMiddleware",
     "pacesetter.sign_in.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # A signed-in person's pages come in their recorded language (pacesetter.language).
-    "pacesetter.language.RecordedLanguageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -204,16 +204,16 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "pacesetter" / "django_locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "cy")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",)}
-TIME_ZONE = "Europe/London"
-USE_I18N = True
-USE_TZ = True
-
-STATIC_URL = "static/"
 # The header's language switch keeps a signed-out person's choice for a year (the cookies page
 # reads these settings).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
