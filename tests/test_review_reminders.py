@@ -9,7 +9,9 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.test import TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from criteria.enums import ConflictKind
 from criteria.models import Assignment, ConflictOfInterest, Review
@@ -162,23 +164,15 @@ def test_reminder_is_written_in_the_reviewers_language():
 
     run()
 
-    bodies = {message.to[0]: message.body for message in mail.outbox}
-    welsh_month = {
-        1: "Ionawr",
-        2: "Chwefror",
-        3: "Mawrth",
-        4: "Ebrill",
-        5: "Mai",
-        6: "Mehefin",
-        7: "Gorffennaf",
-        8: "Awst",
-        9: "Medi",
-        10: "Hydref",
-        11: "Tachwedd",
-        12: "Rhagfyr",
-    }[welsh.due_date.month]
-    assert f"due {welsh.due_date.day} {welsh_month} {welsh.due_date.year}" in bodies[REVIEWER2]
-    assert f"due {welsh.due_date:%-d %B %Y}" in bodies[REVIEWER1]
+    bodies = {message.to[0]: message.body.splitlines() for message in mail.outbox}
+    line = '%(reference)s, "%(title)s": due %(due)s'
+    words = {"reference": welsh.application.reference, "title": welsh.application.title}
+    with translation.override("cy"):
+        welsh_date = date_format(welsh.due_date, "j F Y")
+        welsh_line = "- " + gettext(line) % {**words, "due": welsh_date}
+    assert welsh_date != f"{welsh.due_date:%-d %B %Y}"
+    assert welsh_line in bodies[REVIEWER2]
+    assert "- " + line % {**words, "due": f"{welsh.due_date:%-d %B %Y}"} in bodies[REVIEWER1]
 
 
 def test_reminder_that_cannot_be_sent_fails_in_the_worker_and_is_not_claimed_again(
