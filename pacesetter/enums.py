@@ -26,6 +26,7 @@ class AuditAction(models.TextChoices):
     APPLICATION_RETURNED = "application.returned", _("Returned for clarification")
     APPLICATION_WITHDRAWN = "application.withdrawn", _("Application withdrawn")
     APPLICATION_DECLARED = "application.declared", _("Declaration confirmed")
+    APPLICATION_LANGUAGE_CHANGED = "application.language_changed", _("Application language changed")
     APPLICATION_APPROVED = "application.approved", _("Application approved")
     APPLICATION_DECLINED = "application.declined", _("Application declined")
     APPLICATION_DEFERRED = "application.deferred", _("Decision deferred")

@@ -11,6 +11,7 @@ from schemes.enums import (
     EDITABLE_STATUSES,
     LEARNING_EDITABLE_STATUSES,
     REPORT_EDITABLE_STATUSES,
+    ApplicationStatus,
     LearningStatus,
     RoundState,
 )
@@ -36,6 +37,11 @@ def application_is_editable(user, application):
 
 
 @rules.predicate
+def application_is_draft(user, application):
+    return application is not None and application.status == ApplicationStatus.DRAFT
+
+
+@rules.predicate
 def round_accepts_new_applications(user, round):
     return (
         round is not None
@@ -46,6 +52,8 @@ def round_accepts_new_applications(user, round):
 
 can_edit_application = is_applicant & belongs_to_applying_organisation & application_is_editable
 can_start_application = is_applicant & round_accepts_new_applications
+# The language is the applicant's to choose until the application is first submitted.
+can_change_application_language = can_edit_application & application_is_draft
 can_withdraw_application = is_applicant & belongs_to_applying_organisation
 can_manage_applications = is_programme_manager
 
@@ -56,6 +64,7 @@ rules.add_perm("schemes.view_application", can_view_application)
 rules.add_perm("schemes.view_round", can_view_round)
 rules.add_perm("schemes.edit_application", can_edit_application)
 rules.add_perm("schemes.start_application", can_start_application)
+rules.add_perm("schemes.change_application_language", can_change_application_language)
 rules.add_perm("schemes.withdraw_application", can_withdraw_application)
 rules.add_perm("schemes.return_application", can_manage_applications)
 rules.add_perm("schemes.view_application_history", can_manage_applications)

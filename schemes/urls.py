@@ -24,6 +24,7 @@ application_urls = [
     path("", browse.application_detail, name="application_detail"),
     # The applicant's task list and its sections
     path("apply/", apply.task_list, name="task_list"),
+    path("apply/language/", apply.change_language, name="change_language"),
     path("apply/section/<int:number>/", apply.edit_section, name="edit_section"),
     path("apply/components/", apply.edit_components, name="edit_components"),
     path("apply/declaration/", apply.declaration, name="declaration"),

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.shortcuts import resolve_url
 
+from pacesetter.models import User
 from pacesetter.pdf import (
     PDFRenderTimeout,
     SafeURLFetcher,
@@ -175,11 +176,23 @@ def test_summary_pdf_title_language_and_tags_are_set(signed_in, tmp_path):
     assert b'pdfuaid:part="1"' in pdf_objects(pdf)
 
 
-def test_summary_pdf_in_welsh_is_marked_as_welsh(signed_in):
-    response = signed_in("manager@example.org").get(CAV, HTTP_ACCEPT_LANGUAGE="cy")
+def test_summary_pdf_of_a_welsh_application_is_marked_as_welsh(signed_in):
+    Application.objects.filter(reference="PS-2020-CAV-001").update(language="cy")
+
+    response = signed_in("manager@example.org").get(CAV)
 
     assert response.status_code == 200
+    assert response["Content-Language"] == "cy"
     assert re.findall(rb"/Lang \(([^)]*)\)", pdf_objects(response.content)) == [b"cy"]
+
+
+def test_summary_pdf_of_an_english_application_is_english_to_a_welsh_speaker(signed_in):
+    User.objects.filter(email="manager@example.org").update(language="cy")
+
+    response = signed_in("manager@example.org").get(CAV)
+
+    assert response["Content-Language"] == "en"
+    assert re.findall(rb"/Lang \(([^)]*)\)", pdf_objects(response.content)) == [b"en-GB"]
 
 
 def test_summary_pdf_has_bookmarks_for_title_sections_and_questions(signed_in, tmp_path):

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction, Role
+from pacesetter.language import supported
+from pacesetter.languages import ENGLISH
 from pacesetter.mail import mail_queue
 from pacesetter.models import User
 from pacesetter.permissions import can
@@ -23,6 +25,8 @@ from schemes.enums import ApplicationStatus, QuestionKind
 from schemes.models import Application, DeadlineExtension
 
 S = ApplicationStatus
+LANGUAGE_REQUIRED = _("Select the language you will write this application in")
+LANGUAGE_FIXED = _("The language can only be changed before the application is submitted.")
 
 # (from, to) -> the permission the acting user needs for that move and the audit action.
 TRANSITIONS = {
@@ -109,10 +113,14 @@ def same_titled_applications(*, round, organisation, title):
     ]
 
 
-def application_start(*, round, title, acting_user):
-    """Create a draft application for the acting applicant's organisation in `round`."""
+def application_start(*, round, title, acting_user, language=None):
+    """Create a draft application for the acting applicant's organisation in `round`.
+
+    It is written in `language` (en or cy; by default the applicant's recorded language).
+    """
     if not can(acting_user, "schemes.start_application", round):
         raise PermissionDenied
+    language = supported(language or acting_user.language) or ENGLISH
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -121,6 +129,7 @@ def application_start(*, round, title, acting_user):
                     round=round,
                     organisation=acting_user.organisation,
                     title=title,
+                    language=language,
                     created_by=acting_user,
                 )
                 application._history_user = acting_user
@@ -130,11 +139,41 @@ def application_start(*, round, title, acting_user):
                     actor=acting_user,
                     obj=application,
                     to_state=application.status,
+                    details={"language": application.language},
                 )
                 return application
         except IntegrityError:  # someone took that reference a moment ago: take the next
             continue
     raise Refused(_("The portal is busy. Try again in a moment."))
+
+
+def application_change_language(application, *, language, expected_version, acting_user):
+    """Write the draft `application` in `language` from now on; audited with before and after.
+
+    Raises Refused for a language the portal lacks, once the application has been submitted
+    (`schemes.change_application_language`) or when someone saved first. The declaration
+    stands: the answers are what they were. Nothing happens if the language is unchanged.
+    """
+    if not supported(language):
+        raise Refused(LANGUAGE_REQUIRED, errors={"language": LANGUAGE_REQUIRED})
+    if not can(acting_user, "schemes.change_application_language", application):
+        raise Refused(LANGUAGE_FIXED)
+    if application.language == language:
+        return application
+    with transaction.atomic():
+        with editing(
+            application, expected_version=expected_version, acting_user=acting_user, declaring=True
+        ) as fresh:
+            before = fresh.language
+            fresh.language = language
+        audit_record(
+            AuditAction.APPLICATION_LANGUAGE_CHANGED,
+            actor=acting_user,
+            obj=fresh,
+            from_state=before,
+            to_state=language,
+        )
+    return fresh
 
 
 @dataclass(frozen=True)
@@ -176,12 +215,17 @@ def submission_problems(application):
 
 
 def _mail_organisation(application, template):
-    """Email each active applicant of the application's organisation, in their language."""
+    """Email each active applicant of the application's organisation, in its language."""
     recipients = User.objects.filter(
         organisation=application.organisation, role=Role.APPLICANT, is_active=True
     ).order_by("email")
     for recipient in recipients:
-        mail_queue(recipient=recipient, template=template, context={"application": application})
+        mail_queue(
+            recipient=recipient,
+            template=template,
+            context={"application": application},
+            language=application.language,
+        )
 
 
 def submission_deadline_passed(application, *, now=None):
@@ -276,6 +320,7 @@ __all__ = [
     "QuestionKind",
     "TRANSITIONS",
     "Problem",
+    "application_change_language",
     "application_confirm_declaration",
     "application_return_for_clarification",
     "application_start",

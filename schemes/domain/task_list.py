@@ -1,5 +1,6 @@
 """The task list: what each task of an application needs, and how far it has got."""
 
+import re
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -17,8 +18,16 @@ STATUS_LABELS = {
 }
 
 
+# A word is a run of anything but JavaScript's whitespace (`\S+`), as GOV.UK Frontend's word
+# counter has it, so the limit the form enforces is the one the page counts down to. Welsh
+# counts as English does: "i’r", "gwasanaeth-iechyd" and "ŵyr" are one word each. Python's
+# own whitespace differs from JavaScript's (U+001C-U+001F, U+0085, U+FEFF), hence the list.
+WORD = re.compile("[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+")
+
+
 def word_count(text):
-    return len(text.split())
+    """The number of words in `text`, counted as the browser's word counter counts them."""
+    return len(WORD.findall(text))
 
 
 def question_is_answered(question, application, answers, has_budget):

@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from pacesetter.models import Organisation
+from pacesetter.languages import ENGLISH
+from pacesetter.models import LANGUAGES, Organisation
 from pacesetter.money import format_pounds
 from pacesetter.text_limits import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, text_field
+from schemes.domain.applications import LANGUAGE_REQUIRED
 from schemes.domain.learning import asks_about_previous_schemes
 from schemes.domain.task_list import start_date_message, word_count
 from schemes.enums import QuestionKind
@@ -61,6 +63,23 @@ def question_label(question):
     return " ".join(question.heading.split())
 
 
+def language_field():
+    """The applicant's choice of the language an application is written in."""
+    return forms.ChoiceField(
+        label=_("Which language will you write this application in?"),
+        help_text=_(
+            "The form, its guidance and the emails about this application will come in "
+            "this language. Reviewers see which language it is written in."
+        ),
+        choices=LANGUAGES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": LANGUAGE_REQUIRED,
+            "invalid_choice": LANGUAGE_REQUIRED,
+        },
+    )
+
+
 class StartApplicationForm(forms.Form):
     title = forms.CharField(
         label=_("What is the title of your scheme?"),
@@ -73,13 +92,38 @@ class StartApplicationForm(forms.Form):
     # The title the board confirmed it wants again although it has one like it in the round:
     # the confirmation holds only for that title, so changing the title asks again.
     confirmed_title = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
+    language = language_field()
+
+    def __init__(self, *args, language=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The applicant's recorded language unless they choose the other; a post without a
+        # choice (an older page) starts it in that language too.
+        self.recorded_language = language or ENGLISH
+        self.fields["language"].initial = self.recorded_language
+        self.fields["language"].required = False
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("title", label_size=Size.MEDIUM, label_tag="h1"),
+            Field.radios("language", legend_size=Size.SMALL, inline=True),
+            Button("start", _("Start application")),
+        )
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.recorded_language
+
+
+class ApplicationLanguageForm(VersionedForm):
+    """Change the language a draft application is written in."""
+
+    language = language_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.text("title", label_size=Size.MEDIUM, label_tag="h1"),
-            Button("start", _("Start application")),
+            "version",
+            Field.radios("language", legend_size=Size.LARGE, legend_tag="h1"),
+            Button("save", _("Save and return to your application")),
         )
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pacesetter.models import LANGUAGES
 from schemes.budget import (
     LINE_FIGURES,
     BudgetTotals,
@@ -123,6 +124,11 @@ class Application(models.Model):
         verbose_name=_("organisation"),
     )
     title = models.CharField(_("scheme title"), max_length=300)
+    # What the applicant writes in: their pages for it come in this language, its mail to
+    # them too, and pages in the other language mark its answers with this `lang`.
+    language = models.CharField(
+        _("language of the application"), max_length=5, choices=LANGUAGES, default="en"
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -30,6 +30,7 @@ from schemes.domain.task_list import application_tasks
 from schemes.enums import ApplicationStatus, QuestionKind
 from schemes.forms.apply import (
     SAVE_AND_RETURN,
+    ApplicationLanguageForm,
     ComponentsForm,
     DeclarationForm,
     ExtensionForm,
@@ -38,7 +39,11 @@ from schemes.forms.apply import (
     StartApplicationForm,
 )
 from schemes.models import Answer, Question, Round, StrategicComponent
-from schemes.views.common import get_editable_application, get_visible_application
+from schemes.views.common import (
+    get_editable_application,
+    get_visible_application,
+    in_application_language,
+)
 
 
 def task_list_url(application):
@@ -58,9 +63,11 @@ def start_application(request, code):
     round = get_object_or_404(Round.objects.visible_to(request.user), code=code)
     if not can(request.user, "schemes.start_application", round):
         raise PermissionDenied(_("You cannot start an application in this round."))
-    form = StartApplicationForm(request.POST if request.method == "POST" else None)
+    form = StartApplicationForm(
+        request.POST if request.method == "POST" else None, language=request.user.language
+    )
     if request.method == "POST" and form.is_valid():
-        title = form.cleaned_data["title"]
+        title, language = form.cleaned_data["title"], form.cleaned_data["language"]
         duplicates = workflow.same_titled_applications(
             round=round, organisation=request.user.organisation, title=title
         )
@@ -69,14 +76,17 @@ def start_application(request, code):
             return render(
                 request,
                 "schemes/application/start_confirm.html",
-                {"round": round, "title": title, "duplicates": duplicates},
+                {"round": round, "title": title, "language": language, "duplicates": duplicates},
             )
-        application = workflow.application_start(round=round, title=title, acting_user=request.user)
+        application = workflow.application_start(
+            round=round, title=title, language=language, acting_user=request.user
+        )
         return redirect(task_list_url(application))
     return render(request, "schemes/application/start.html", {"round": round, "form": form})
 
 
 @login_required
+@in_application_language
 def task_list(request, reference):
     application = get_editable_application(request, reference)
     tasks = application_tasks(application)
@@ -93,6 +103,37 @@ def task_list(request, reference):
 
 
 @login_required
+@in_application_language
+def change_language(request, reference):
+    """Choose again the language a draft application is written in (from its task list)."""
+    application = get_editable_application(request, reference)
+    if not can(request.user, "schemes.change_application_language", application):
+        raise PermissionDenied(workflow.LANGUAGE_FIXED)
+    form = ApplicationLanguageForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": application.version, "language": application.language},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.application_change_language(
+                application,
+                language=form.cleaned_data["language"],
+                expected_version=form.cleaned_data["version"],
+                acting_user=request.user,
+            )
+        except Refused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            return redirect(task_list_url(application))
+    return render(
+        request,
+        "schemes/application/language.html",
+        {"application": application, "form": form},
+    )
+
+
+@login_required
+@in_application_language
 def edit_section(request, reference, number):
     application = get_editable_application(request, reference)
     sections = application.round.question_set.sections.prefetch_related(
@@ -152,6 +193,7 @@ def save_section_answers(application, form, previous_answers):
 
 
 @login_required
+@in_application_language
 def edit_components(request, reference):
     application = get_editable_application(request, reference)
     frameworks = frameworks_with_components(application.round)
@@ -186,6 +228,7 @@ def edit_components(request, reference):
 
 
 @login_required
+@in_application_language
 def declaration(request, reference):
     application = get_editable_application(request, reference)
     form = DeclarationForm(
@@ -233,6 +276,7 @@ def check_answers_context(application):
 
 
 @login_required
+@in_application_language
 def check_answers(request, reference):
     application = get_editable_application(request, reference, document_queryset())
     return render(
@@ -241,6 +285,7 @@ def check_answers(request, reference):
 
 
 @login_required
+@in_application_language
 @require_POST
 def submit(request, reference):
     application = get_visible_application(request, reference)
@@ -260,6 +305,7 @@ def submit(request, reference):
 
 
 @login_required
+@in_application_language
 def receipt(request, reference):
     application = get_visible_application(request, reference)
     if application.status != ApplicationStatus.SUBMITTED:

@@ -14,10 +14,15 @@ from pacesetter.uploads import upload_was_refused
 from schemes.domain.attachments import attachment_add, attachment_remove, download_name
 from schemes.domain.editing import editing
 from schemes.forms.attachments import AttachmentForm, RemoveAttachmentForm
-from schemes.views.common import get_editable_application, get_visible_application
+from schemes.views.common import (
+    get_editable_application,
+    get_visible_application,
+    in_application_language,
+)
 
 
 @login_required
+@in_application_language
 @require_http_methods(["GET", "POST"])
 def attachments(request, reference):
     application = get_editable_application(request, reference)
@@ -65,6 +70,7 @@ def attachments(request, reference):
 
 
 @login_required
+@in_application_language
 @require_http_methods(["GET", "POST"])
 def remove_attachment(request, reference, pk):
     application = get_editable_application(request, reference)

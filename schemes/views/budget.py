@@ -33,7 +33,7 @@ from schemes.forms.budget import (
     RemoveForm,
 )
 from schemes.models import Application, BudgetLine, OtherFunding
-from schemes.views.common import get_editable_application
+from schemes.views.common import get_editable_application, in_application_language
 
 SAVE_AND_RETURN = "save_and_return"
 
@@ -87,6 +87,7 @@ def line_amount(totals, line):
 
 
 @login_required
+@in_application_language
 def budget(request, reference):
     application = editable_budget(request, reference)
     return render_budget(request, application)
@@ -150,6 +151,7 @@ def line_form_page(request, application, form, line=None):
 
 
 @login_required
+@in_application_language
 def add_budget_line(request, reference):
     application = editable_budget(request, reference)
     years = budget_years(application.round)
@@ -177,6 +179,7 @@ def add_budget_line(request, reference):
 
 
 @login_required
+@in_application_language
 def edit_budget_line(request, reference, pk):
     application = editable_budget(request, reference)
     line = get_object_or_404(BudgetLine, pk=pk, application=application)
@@ -201,6 +204,7 @@ def edit_budget_line(request, reference, pk):
 
 
 @login_required
+@in_application_language
 def remove_budget_line(request, reference, pk):
     application = editable_budget(request, reference)
     line = get_object_or_404(BudgetLine, pk=pk, application=application)
@@ -230,6 +234,7 @@ def remove_budget_line(request, reference, pk):
 
 
 @login_required
+@in_application_language
 def move_budget_line(request, reference, pk):
     application = editable_budget(request, reference)
     line = get_object_or_404(BudgetLine, pk=pk, application=application)
@@ -262,6 +267,7 @@ def funding_form_page(request, application, form, funding=None):
 
 
 @login_required
+@in_application_language
 def add_other_funding(request, reference):
     application = editable_budget(request, reference)
     if request.method == "POST":
@@ -281,6 +287,7 @@ def add_other_funding(request, reference):
 
 
 @login_required
+@in_application_language
 def edit_other_funding(request, reference, pk):
     application = editable_budget(request, reference)
     funding = get_object_or_404(OtherFunding, pk=pk, application=application)
@@ -306,6 +313,7 @@ def edit_other_funding(request, reference, pk):
 
 
 @login_required
+@in_application_language
 def remove_other_funding(request, reference, pk):
     application = editable_budget(request, reference)
     funding = get_object_or_404(OtherFunding, pk=pk, application=application)

@@ -1,7 +1,10 @@
 """What every application page needs: the application, fetched only as the user may see it."""
 
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 
 from pacesetter.permissions import can
 from schemes.domain.editing import NOT_EDITABLE
@@ -29,3 +32,30 @@ def get_editable_application(request, reference, queryset=None):
             raise PermissionDenied(NOT_EDITABLE)
         raise PermissionDenied
     return application
+
+
+def in_application_language(view):
+    """Serve an applicant's page of an application in the language it is written in.
+
+    For the pages of the application form (task list, sections, budget, ticks, attachments,
+    declaration, check answers, submit, receipt): the view runs, and its page renders, with
+    `Application.language` active. An application the user may not see changes nothing, so
+    the view's own 404 comes in their language and says nothing about the application.
+    """
+
+    @wraps(view)
+    def in_language(request, reference, *args, **kwargs):
+        language = (
+            Application.objects.visible_to(request.user)
+            .filter(reference=reference)
+            .values_list("language", flat=True)
+            .first()
+        )
+        if not language:
+            return view(request, reference, *args, **kwargs)
+        with translation.override(language):
+            response = view(request, reference, *args, **kwargs)
+        response.headers["Content-Language"] = language
+        return response
+
+    return in_language

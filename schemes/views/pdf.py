@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
@@ -13,7 +14,7 @@ from schemes.views.common import get_visible_application
 
 @login_required
 def application_pdf(request, reference):
-    """Download an application as a PDF summary; a 404 for anyone who may not see it."""
+    """Download an application as a PDF summary, in its language; a 404 for anyone else."""
     application = get_visible_application(request, reference, document_queryset())
     if not can(request.user, "schemes.view_application", application):
         raise Http404
@@ -22,19 +23,22 @@ def application_pdf(request, reference):
         "user": request.user,
         "document": application_document(application),
     }
-    try:
-        pdf = render_pdf(
-            "pdf/application_summary.html",
-            context,
-            title=_("Application summary"),
-            lang=document_language(),
-        )
-    except PDFRenderTimeout as error:
-        return render(request, "pdf/unavailable.html", {"message": str(error)}, status=503)
+    # In the language the application is written in, whoever downloads it.
+    with translation.override(application.language):
+        try:
+            pdf = render_pdf(
+                "pdf/application_summary.html",
+                context,
+                title=_("Application summary"),
+                lang=document_language(),
+            )
+        except PDFRenderTimeout as error:
+            return render(request, "pdf/unavailable.html", {"message": str(error)}, status=503)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{safe_filename(application.reference)}-summary.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Language"] = application.language
     return response
 
 
