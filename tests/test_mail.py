@@ -222,7 +222,8 @@ def test_feedback_and_decisions_go_in_each_applicants_language(
     manager,
     committed,
 ):
-    welsh = welsh_speaker(organisation=Organisation.objects.get(code="PTH"), role=Role.APPLICANT)
+    welsh = welsh_speaker(organisation=Organisation.objects.get(code="CAV"), role=Role.APPLICANT)
+    title = decided.applications.get(reference="PS-2027-CAV-001").title
 
     with committed():
         feedback_release(round=decided, acting_user=manager)
@@ -238,6 +239,13 @@ def test_feedback_and_decisions_go_in_each_applicants_language(
         "en",
         in_language("en", msgid, round=decided.name),
     )
+    # The decision and its money, in each reader's language.
+    approved = "approved at %(amount)s"
+    assert f'PS-2027-CAV-001, "{title}": ' + in_language("cy", approved, amount="£250,000.00") in (
+        sent_to(welsh.email).body.splitlines()
+    )
+    assert f'PS-2027-CAV-001, "{title}": approved at £250,000.00' in sent_to(CAV).body.splitlines()
+    assert in_language("cy", approved, amount="") != "approved at "
     assert in_language("cy", "Pacesetter programme team") in sent_to(welsh.email).body.splitlines()
 
 
