@@ -31,3 +31,23 @@ def texts(record):
         for field in translated_fields(type(record))
         for language in CONTENT_LANGUAGES
     }
+
+
+def with_languages(model, lookups):
+    """`lookups` for `.only()` on `model`, with the English and Welsh columns of each one
+    that names a translated field (`round__name` brings `round__name_en` and `_cy`).
+
+    A translated model's own queries add them by themselves; a query on another model that
+    reads a translated field across a relation must ask for them, or each row would load
+    them with a query of its own.
+    """
+    expanded = []
+    for lookup in lookups:
+        expanded.append(lookup)
+        *path, name = lookup.split("__")
+        target = model
+        for part in path:
+            target = target._meta.get_field(part).related_model
+        if name in translated_fields(target):
+            expanded.extend(f"{lookup}_{language}" for language in CONTENT_LANGUAGES)
+    return expanded

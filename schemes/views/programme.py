@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
+from pacesetter.languages import with_languages
 from pacesetter.models import Organisation
 from pacesetter.paging import choice, paginate, search_term
 from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
@@ -87,12 +88,18 @@ def programme(request):
     listing = paginate(
         _schemes(chosen).values_list("pk", flat=True), request.GET.get("page"), chosen
     )
-    overdue = overdue_reports(today=timezone.localdate()).only(
-        "start",
-        "end",
-        "due_date",
-        "agreement__application__reference",
-        "agreement__application__organisation__name",
+    overdue = overdue_reports(today=timezone.localdate())
+    overdue = overdue.only(
+        *with_languages(
+            overdue.model,
+            [
+                "start",
+                "end",
+                "due_date",
+                "agreement__application__reference",
+                "agreement__application__organisation__name",
+            ],
+        )
     )
     return render(
         request,

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pacesetter.languages import with_languages
 from pacesetter.money import format_pounds
 from schemes.domain.monitoring.reminders import owed_periods
 from schemes.domain.monitoring.spend import spend_positions
@@ -98,7 +99,7 @@ def funded_schemes(*, today=None):
     return (
         approved_applications()
         .select_related("round", "organisation", "decision", "delivery_agreement")
-        .only(*LISTED_FIELDS)
+        .only(*with_languages(Application, LISTED_FIELDS))
         .annotate(**_monitoring_annotations(today))
     )
 
