@@ -207,6 +207,13 @@ class LearningSummary(models.Model):
         return self.application_id is None
 
     @property
+    def language(self):
+        """The language the summary is written in: its application's; English when historic."""
+        if self.application_id is None:
+            return "en"
+        return self.application.language
+
+    @property
     def programme_name(self):
         """The programme or round the scheme was funded by."""
         if self.application_id:

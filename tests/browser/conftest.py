@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright, with an axe-core audit per page."""
 
 import datetime
+import functools
 import io
 import json
 import sqlite3
@@ -12,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import trans_real
 
 from criteria.demo import DEMO_PASSWORD
 from pacesetter.models import Organisation, User
@@ -133,6 +135,59 @@ def assert_accessible(page):
         for violation in result["violations"]
     ]
     assert violations == [], f"axe violations on {page.url}:\n{json.dumps(violations, indent=2)}"
+
+
+@functools.cache
+def english_interface_strings():
+    """Every interface string whose Welsh differs from its English, as the catalogues hold them.
+
+    Short words that Welsh writes the same way never appear here (their Welsh is equal).
+    """
+    catalogue = trans_real.translation("cy")._catalog
+    strings = set()
+    for key, welsh in catalogue.items():
+        english = key[0] if isinstance(key, tuple) else key
+        if isinstance(english, str) and "\x04" in english:
+            english = english.split("\x04", 1)[1]  # a msgctxt before the message
+        if not isinstance(english, str) or "%" in english or "{" in english:
+            continue
+        english, welsh = " ".join(english.split()), " ".join(str(welsh).split())
+        if welsh != english and any(character.isalpha() for character in english):
+            strings.add(english)
+    return frozenset(strings)
+
+
+def assert_welsh(page):
+    """Fail if the page is not Welsh, or if any interface string on it is left in English.
+
+    Text inside an element marked lang="en" (content written in English) is not interface.
+    """
+    assert page.evaluate("document.documentElement.lang") == "cy", page.url
+    texts = page.evaluate(
+        """() => {
+          const found = [];
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          while (walker.nextNode()) {
+            const node = walker.currentNode;
+            const owner = node.parentElement;
+            const skipped = !owner || owner.closest('[lang]:not([lang="cy"]), script, style');
+            if (skipped) continue;
+            const text = node.textContent.replace(/\\s+/g, ' ').trim();
+            if (text) found.push(text);
+          }
+          for (const element of document.querySelectorAll('[aria-label], [title], [placeholder]')) {
+            if (element.closest('[lang]:not([lang="cy"])')) continue;
+            for (const name of ['aria-label', 'title', 'placeholder']) {
+              const value = element.getAttribute(name);
+              if (value) found.push(value.replace(/\\s+/g, ' ').trim());
+            }
+          }
+          return found;
+        }"""
+    )
+    english = english_interface_strings()
+    left = sorted({text for text in texts if text in english})
+    assert left == [], f"English left on the Welsh page {page.url}: {left}"
 
 
 def sign_in(page, base_url, email):
