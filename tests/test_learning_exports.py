@@ -31,15 +31,11 @@ def pdf_text(response, tmp_path):
     return document_pdf_text(response.content, tmp_path)
 
 
-@pytest.fixture
-def manager(db):
-    return UserFactory(role=Role.PROGRAMME_MANAGER, organisation=None)
-
-
-@pytest.fixture
-def scheme(manager):
+def funded_scheme():
+    """((application, its lead), the programme manager who funded it)."""
+    manager = UserFactory(role=Role.PROGRAMME_MANAGER, organisation=None)
     agreement, lead = accepted_agreement(manager=manager)
-    return agreement.application, lead
+    return (agreement.application, lead), manager
 
 
 def workbook_rows(response):
@@ -47,9 +43,8 @@ def workbook_rows(response):
     return sheet.title, [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
-def test_digest_holds_the_summaries_found_with_a_contents_page_giving_their_pages(
-    client, manager, scheme, tmp_path
-):
+def test_digest_holds_the_summaries_found_with_a_contents_page_giving_their_pages(client, tmp_path):
+    scheme, manager = funded_scheme()
     summary = published_of(scheme, manager, advice="Start with two practices, then spread.")
 
     response = get(client, lead_of(OrganisationFactory()), DIGEST, q="spread")
@@ -85,7 +80,8 @@ def test_digest_lists_summaries_in_the_search_order(client, tmp_path):
     assert titles == ["2", "1", "0"]
 
 
-def test_digest_leaves_out_unpublished_summaries(client, manager, scheme, tmp_path):
+def test_digest_leaves_out_unpublished_summaries(client, tmp_path):
+    scheme, manager = funded_scheme()
     draft = draft_of(scheme)
 
     text = pdf_text(get(client, manager, DIGEST), tmp_path)
@@ -189,7 +185,8 @@ def test_library_xlsx_holds_what_the_search_finds_every_cell_safe(client):
     assert response["Content-Disposition"] == 'attachment; filename="learning-library.xlsx"'
 
 
-def test_library_xlsx_leaves_out_unpublished_summaries(client, manager, scheme):
+def test_library_xlsx_leaves_out_unpublished_summaries(client):
+    scheme, manager = funded_scheme()
     draft = draft_of(scheme)
 
     _title, rows = workbook_rows(get(client, manager, XLSX))
