@@ -3,7 +3,7 @@
 import logging
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from criteria.models import PackJob
@@ -30,9 +30,12 @@ def generate_pack(job_id: int):
     job = PackJob.objects.select_related("round").get(pk=job_id)
     PackJob.objects.filter(pk=job_id).update(status=PackJob.Status.RUNNING, progress=0)
     try:
-        result = build_pack(
-            job.round, reviewers_named=job.reviewers_named, progress=record_progress(job_id)
-        )
+        # Written in the language its requester chose: gettext, reference content and the
+        # PDF's lang all follow the active language.
+        with translation.override(job.language):
+            result = build_pack(
+                job.round, reviewers_named=job.reviewers_named, progress=record_progress(job_id)
+            )
     except Exception as error:  # the manager must see that it failed, whatever the cause
         logger.exception("Appraisal pack %s failed", job_id)
         PackJob.objects.filter(pk=job_id).update(

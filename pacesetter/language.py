@@ -6,10 +6,14 @@ their documents agree; the switch changes that record (audited), and a choice ma
 sign-in page becomes their record when they sign in.
 """
 
+from functools import wraps
+
+from django import forms
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
@@ -96,3 +100,54 @@ def chosen_before_sign_in(request, user):
     code = supported(session.pop(CHOSEN_SIGNED_OUT, ""))
     if code:
         record_language(user, code, acting_user=user)
+
+
+# The query parameter a download takes to say which language the document is written in.
+DOCUMENT_LANGUAGE = "language"
+
+
+def document_language_field(label, **kwargs):
+    """GOV.UK radios asking which language a document is written in (en or cy)."""
+    return forms.ChoiceField(
+        label=label,
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select English or Welsh"),
+            "invalid_choice": _("Select English or Welsh"),
+        },
+        **kwargs,
+    )
+
+
+def requested_language(request):
+    """The language a document or spreadsheet is asked for, by `?language=`.
+
+    Without one (or an empty one), the person's recorded language; a value that is not one
+    of the portal's languages gives English, so a mistyped or tampered link still downloads.
+    """
+    asked = request.GET.get(DOCUMENT_LANGUAGE, "").strip().lower()
+    if not asked:
+        user = getattr(request, "user", None)
+        recorded = getattr(user, "language", "") if user and user.is_authenticated else ""
+        return supported(recorded) or supported(translation.get_language() or "") or "en"
+    return supported(asked) or "en"
+
+
+def in_requested_language(view):
+    """Make the view's document in the language `requested_language` finds.
+
+    Reference content (criteria, questions, organisations' names) follows through
+    django-modeltranslation, gettext for the rest, and `pacesetter.pdf.document_language`
+    gives the PDF's `lang`. The response says its language in Content-Language.
+    """
+
+    @wraps(view)
+    def in_language(request, *args, **kwargs):
+        language = requested_language(request)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        response.headers["Content-Language"] = language
+        return response
+
+    return in_language

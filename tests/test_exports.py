@@ -573,10 +573,10 @@ def test_export_page_links_to_each_download(signed_in):
     soup = BeautifulSoup(response.content, "html.parser")
 
     assert [a["href"] for a in soup.select("#downloads-anonymised a, #downloads-named a")] == [
-        "/rounds/2020-22/export/xlsx/?reviewers=anonymised",
-        "/rounds/2020-22/export/csv/?reviewers=anonymised",
-        "/rounds/2020-22/export/xlsx/?reviewers=named",
-        "/rounds/2020-22/export/csv/?reviewers=named",
+        "/rounds/2020-22/export/xlsx/?reviewers=anonymised&language=en",
+        "/rounds/2020-22/export/csv/?reviewers=anonymised&language=en",
+        "/rounds/2020-22/export/xlsx/?reviewers=named&language=en",
+        "/rounds/2020-22/export/csv/?reviewers=named&language=en",
     ]
 
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pacesetter.models import LANGUAGES
+
 
 class CommitteePaper(models.Model):
     """The narrative of a round's committee paper, in the shape of a commissioning paper.
@@ -76,6 +78,8 @@ class PackJob(models.Model):
         verbose_name=_("requested by"),
     )
     reviewers_named = models.BooleanField(_("reviewers named"), default=False)
+    # The language the pack is written in: the one its requester chose.
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGES, default="en")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from criteria.domain import aggregation
 from criteria.domain.anonymity import appraisal_table
 from criteria.views.panel import get_panel_application
+from pacesetter.language import in_requested_language
 from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
 from schemes.domain.document import application_document
 from schemes.models import Decision
@@ -16,8 +17,12 @@ from schemes.views.pdf import safe_filename
 
 
 @login_required
+@in_requested_language
 def appraisal_pdf(request, reference):
-    """Download the appraisal summary; reviewers lettered unless ?reviewers=named."""
+    """Download the appraisal summary; reviewers lettered unless ?reviewers=named.
+
+    In the language `?language=` asks for, else the person's own.
+    """
     application = get_panel_application(request, reference, "criteria.view_score_matrix")
     named = request.GET.get("reviewers") == "named"
     matrix = aggregation.application_matrix(application)

@@ -19,6 +19,7 @@ from criteria.domain.committee import (
 from criteria.forms.committee import CommitteePaperForm
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
+from pacesetter.language import in_requested_language
 from pacesetter.pdf import PDFRenderTimeout, document_language
 from pacesetter.permissions import can
 from schemes.models import Round
@@ -60,7 +61,9 @@ def committee_paper(request, code):
 
 @never_cache
 @login_required
+@in_requested_language
 def committee_paper_pdf(request, code):
+    """The committee paper as a PDF, in the language `?language=` asks for (else theirs)."""
     round = committee_round(request, code)
     try:
         pdf = committee_paper_pdf_bytes(round, lang=document_language())

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -18,8 +19,10 @@ from criteria.exports.files import (
     monitoring_export,
     programme_filename,
 )
+from criteria.forms.exports import DownloadLanguageForm
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
+from pacesetter.language import in_requested_language, supported
 from pacesetter.permissions import can
 from schemes.domain.monitoring.overview import (
     approved_applications,
@@ -43,11 +46,17 @@ def exportable_round(request, code):
 @login_required
 def round_export(request, code):
     round = exportable_round(request, code)
+    form = DownloadLanguageForm(
+        request.GET if "language" in request.GET else None,
+        language=supported(request.user.language) or "en",
+    )
     return render(
         request,
         "criteria/export/round.html",
         {
             "round": round,
+            "form": form,
+            "language": form.chosen(),
             "xlsx": XLSX,
             "csv": CSV,
             "anonymised": ANONYMISED,
@@ -58,9 +67,11 @@ def round_export(request, code):
 
 @never_cache
 @login_required
+@in_requested_language
 def round_export_file(request, code, fmt):
     """Send the round's spreadsheets as an attachment; reviewers are lettered unless
-    ?reviewers=named. Each download is audited: the spreadsheets hold personal data."""
+    ?reviewers=named, in the language ?language= asks for (else the person's own). Each
+    download is audited: the spreadsheets hold personal data."""
     round = exportable_round(request, code)
     if fmt not in FORMATS:
         raise Http404
@@ -70,7 +81,11 @@ def round_export_file(request, code, fmt):
         AuditAction.EXPORT_SPREADSHEET,
         actor=request.user,
         obj=round,
-        details={"format": fmt, "reviewers": ANONYMISED if anonymise else NAMED},
+        details={
+            "format": fmt,
+            "reviewers": ANONYMISED if anonymise else NAMED,
+            "language": get_language(),
+        },
     )
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(
@@ -81,6 +96,7 @@ def round_export_file(request, code, fmt):
 
 @never_cache
 @login_required
+@in_requested_language
 def programme_export_file(request, fmt):
     """Send the monitoring sheets of the funded schemes the programme view's filters choose
     (every funded scheme, across rounds, without filters). Audited: they hold personal data."""

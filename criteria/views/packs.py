@@ -12,6 +12,7 @@ from criteria.models import PackJob
 from criteria.tasks import generate_pack
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
+from pacesetter.language import supported
 from pacesetter.permissions import can
 from schemes.models import Round
 
@@ -26,20 +27,24 @@ def get_round(request, code):
 @login_required
 def pack(request, code):
     round = get_round(request, code)
-    form = PackRequestForm(request.POST if request.method == "POST" else None)
+    form = PackRequestForm(
+        request.POST if request.method == "POST" else None,
+        language=supported(request.user.language) or "en",
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             job = PackJob.objects.create(
                 round=round,
                 requested_by=request.user,
                 reviewers_named=form.cleaned_data["reviewers"] == "named",
+                language=form.cleaned_data["language"],
             )
             # Audited when asked for: whoever asks is the one the personal data goes to.
             audit_record(
                 AuditAction.EXPORT_PACK,
                 actor=request.user,
                 obj=job,
-                details={"reviewers_named": job.reviewers_named},
+                details={"reviewers_named": job.reviewers_named, "language": job.language},
             )
             transaction.on_commit(lambda: generate_pack.enqueue(job.pk))
         return redirect("criteria:pack_job", code, job.pk)

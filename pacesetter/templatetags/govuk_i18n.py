@@ -27,6 +27,7 @@ def counted_messages(number):
     %{count} is GOV.UK Frontend's placeholder, which its JavaScript fills in.
     """
     return {
+        # Translators: keep %{count}: GOV.UK Frontend's script puts the number there.
         "characters-under-limit": ngettext(
             "You have %{count} character remaining",
             "You have %{count} characters remaining",

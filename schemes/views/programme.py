@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
+from pacesetter.language import in_requested_language
 from pacesetter.languages import with_languages
 from pacesetter.models import Organisation
 from pacesetter.paging import choice, paginate, search_term
@@ -147,6 +148,7 @@ def _pdf_response(request, template, context, *, title, filename, details, obj=N
 
 
 @login_required
+@in_requested_language
 def programme_overview_pdf(request):
     """The overview as a tagged PDF, for the same filters as the page."""
     _require_programme(request.user)
@@ -210,6 +212,7 @@ def scheme_page(request, reference):
 
 
 @login_required
+@in_requested_language
 def scheme_pdf(request, reference):
     """The scheme's monitoring summary as a tagged PDF."""
     try:

@@ -2,12 +2,15 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from criteria.exports.files import FORMATS, export, monitoring_xlsx
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
+from pacesetter.pdf import document_language
 from schemes.domain.monitoring.overview import funded_schemes
 from schemes.models import Round
 
@@ -30,7 +33,7 @@ def pdf_export(round, fmt, *, anonymise):
         return build_pack(round, reviewers_named=not anonymise).pdf
     from criteria.domain.committee import committee_paper_pdf_bytes
 
-    return committee_paper_pdf_bytes(round)
+    return committee_paper_pdf_bytes(round, lang=document_language())
 
 
 class Command(BaseCommand):
@@ -41,7 +44,7 @@ class Command(BaseCommand):
         "the monitoring sheets, or the monitoring sheets alone as an Excel workbook (--format "
         "monitoring: the Overview of Pacesetters, quarterly reports, spend lines, spend against "
         "budget, measure values and milestones of the round's funded schemes). Reviewers are "
-        "lettered unless --named-reviewers is given."
+        "lettered unless --named-reviewers is given. Written in English unless --language cy."
     )
 
     def add_arguments(self, parser):
@@ -55,8 +58,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Name reviewers beside their scores instead of lettering them.",
         )
+        parser.add_argument(
+            "--language",
+            default="en",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The language the export is written in: en (the default) or cy.",
+        )
 
-    def handle(self, *args, code, fmt, output, named_reviewers, **options):
+    def handle(self, *args, code, fmt, output, named_reviewers, language, **options):
+        # Headings, sheet names, reference content and the PDF's lang follow the language.
+        with translation.override(language):
+            self.export(code, fmt, output, named_reviewers, language)
+
+    def export(self, code, fmt, output, named_reviewers, language):
         round = Round.objects.filter(code=code).first()
         if round is None:
             raise CommandError(_("No round with code %(code)s.") % {"code": code})
@@ -83,6 +97,7 @@ class Command(BaseCommand):
             details={
                 "format": fmt,
                 "reviewers": "named" if named_reviewers else "anonymised",
+                "language": language,
                 "output": str(output),
                 "command": "export_round",
             },
