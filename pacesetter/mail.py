@@ -46,7 +46,8 @@ def mail_queue(*, recipient, template, context=None, language=None):
     """Email `recipient` the `template` in their recorded language, once the transaction commits.
 
     `recipient` is a person (a User or an Invitation: its `email` and `language`), or an
-    address, in which case `language` must be given. The context gains `recipient`.
+    address, in which case `language` must be given; for a person, `language` overrides the
+    recorded one. The context gains `recipient`.
     Side effect: enqueues `deliver_mail` on commit; nothing is sent if the transaction rolls
     back.
     """
