@@ -178,9 +178,16 @@ def score(request, assignment_id):
         "review": review,
         "status": assignment.review_status,
         "parts": parts,
-        **application_context(assignment.application),
-        **previous_schemes_context(assignment.application, parts),
     }
+
+    def with_application():
+        # The application is read only when the page is drawn: a saved draft redirects.
+        return {
+            **context,
+            **application_context(assignment.application),
+            **previous_schemes_context(assignment.application, parts),
+        }
+
     if not can(request.user, "criteria.score_application", assignment):
         # Submitted: read-only until a programme manager reopens it.
         if request.method == "POST":
@@ -194,7 +201,7 @@ def score(request, assignment_id):
         context["own_rows"] = scored_rows(parts, scale, [own.get(pk=review.pk)])
         if can(request.user, "criteria.view_panel_scores", assignment):
             context.update(panel_context(assignment, parts, scale))
-        return render(request, "criteria/review/score.html", context)
+        return render(request, "criteria/review/score.html", with_application())
 
     initial = {"version": review.version if review else 0}
     if review is not None:
@@ -202,11 +209,6 @@ def score(request, assignment_id):
         for saved in review.scores.all():
             initial[f"score_{saved.criterion_id}"] = saved.score
             initial[f"justification_{saved.criterion_id}"] = saved.justification
-        context["reopened"] = (
-            AuditEvent.objects.filter(action=AuditAction.REVIEW_REOPENED, object_id=str(review.pk))
-            .order_by("-at", "-pk")
-            .first()
-        )
     form = ReviewForm(
         request.POST if request.method == "POST" else None,
         parts=parts,
@@ -249,7 +251,13 @@ def score(request, assignment_id):
         else:
             return redirect("criteria:score", assignment.pk)
     context["form"] = form
-    return render(request, "criteria/review/score.html", context)
+    if review is not None:
+        context["reopened"] = (
+            AuditEvent.objects.filter(action=AuditAction.REVIEW_REOPENED, object_id=str(review.pk))
+            .order_by("-at", "-pk")
+            .first()
+        )
+    return render(request, "criteria/review/score.html", with_application())
 
 
 @login_required
