@@ -141,7 +141,9 @@ def ranked_applications(round, user):
         round.applications.filter(status__in=RANKED_STATUSES)
         # A chair conflicted on an application never sees it, here as on the score pages.
         .filter(pk__in=panel_applications(user).values("pk"))
-        .select_related("organisation", "decision")
+        .select_related("decision")
+        # A handful of organisations shared by every row, not one copy per application.
+        .prefetch_related("organisation")
     )
     # The whole round's totals are kept between requests; a conflicted chair's rows not shown.
     return ranked_rows(round, applications)
