@@ -15,6 +15,7 @@ from pacesetter.models import Organisation
 from schemes.domain import round_setup
 from schemes.models import Round, StrategicComponent
 from tests.factories import CriteriaSetFactory, CriterionFactory, OrganisationFactory
+from tests.test_admin import admin_url, change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +270,29 @@ def test_loading_under_welsh_still_puts_the_english_in_english_columns():
         True,
         True,
     ]
+
+
+def test_admin_edits_a_frameworks_components_in_both_languages_side_by_side(signed_in):
+    framework = StrategicComponent.objects.order_by("pk").first().framework
+    client = signed_in("admin@example.org")
+    url = admin_url(type(framework), "change", framework.pk)
+    response = client.get(url)
+    data = change_form_data(response)
+    inline_form = response.context["inline_admin_formsets"][0].formset.forms[0]
+
+    first = "components-0-text_cy"
+    posted = client.post(url, {**data, first: "Cyhoedd gwybodus (golygwyd)"})
+
+    component = framework.components.order_by("number").first()
+    assert list(response.context["adminform"].form.fields) == [
+        "code",
+        "name_en",
+        "name_cy",
+        "order",
+    ]
+    assert list(inline_form.fields)[:4] == ["framework", "number", "text_en", "text_cy"]
+    assert posted.status_code == 302
+    assert (component.text_en, component.text_cy) == (
+        "An informed public",
+        "Cyhoedd gwybodus (golygwyd)",
+    )
