@@ -300,7 +300,7 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pacesetter",
-            # A cache that cannot be reached costs a page a second at most, not a hang.
+            # A cache that cannot be reached costs each read or write a second, not a hang.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if REDIS_URL
