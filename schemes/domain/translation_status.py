@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.languages import CONTENT_LANGUAGES, ENGLISH, WELSH, translated_fields
+from pacesetter.languages import CONTENT_LANGUAGES, ENGLISH, WELSH, is_empty, translated_fields
 from pacesetter.models import Organisation
 from schemes.models import (
     Question,
@@ -122,7 +122,7 @@ def lacking(record):
     for name in translated_fields(type(record)):
         values = {language: getattr(record, f"{name}_{language}") for language in CONTENT_LANGUAGES}
         for language, other in ((ENGLISH, WELSH), (WELSH, ENGLISH)):
-            if values[language] in (None, "") and values[other] not in (None, ""):
+            if is_empty(values[language]) and not is_empty(values[other]):
                 missing.setdefault(language, []).append(name)
     return missing
 
