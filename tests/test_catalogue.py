@@ -17,11 +17,15 @@ DJANGO_SUPPLEMENT = ROOT / "pacesetter" / "django_locale" / "cy" / "LC_MESSAGES"
 SOURCES = ["pacesetter", "schemes", "criteria", "templates", "manage.py"]
 
 
+def run(program, *arguments, check=True, **options):
+    """Run one of gettext's programs (or Python) with fixed arguments of our own; its result."""
+    command = [shutil.which(program) or program, *map(str, arguments)]
+    return subprocess.run(command, capture_output=True, text=True, check=check, **options)  # noqa: S603
+
+
 def entries(path, *options):
     """The number of entries `msgattrib` keeps of the catalogue at `path` with `options`."""
-    output = subprocess.run(
-        ["msgattrib", *options, str(path)], capture_output=True, text=True, check=True
-    ).stdout
+    output = run("msgattrib", *options, path).stdout
     # Every entry but the header starts with a msgid line of its own.
     return max(0, output.count('\nmsgid "') - 1 + output.startswith('msgid ""'))
 
@@ -37,9 +41,7 @@ def test_catalogue_has_no_untranslated_or_fuzzy_entry(catalogue):
 @pytest.mark.parametrize("catalogue", [PORTAL, DJANGO_SUPPLEMENT], ids=["portal", "django"])
 def test_catalogue_compiles_with_every_placeholder_kept(catalogue):
     # --check compares each translation's format placeholders with its msgid's.
-    result = subprocess.run(
-        ["msgfmt", "--check", "-o", "/dev/null", str(catalogue)], capture_output=True, text=True
-    )
+    result = run("msgfmt", "--check", "-o", "/dev/null", catalogue, check=False)
 
     assert result.returncode == 0, result.stderr
 
@@ -54,20 +56,20 @@ def test_makemessages_would_add_no_string_the_catalogue_lacks(tmp_path):
     (tmp_path / "locale" / "cy" / "LC_MESSAGES").mkdir(parents=True)
     shutil.copy(PORTAL, tmp_path / "locale" / "cy" / "LC_MESSAGES" / "django.po")
 
-    subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "cy", "--verbosity", "0"],
+    run(
+        sys.executable,
+        "manage.py",
+        "makemessages",
+        "-l",
+        "cy",
+        "--verbosity",
+        "0",
         cwd=tmp_path,
-        check=True,
         env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "pacesetter.settings"},
     )
 
     refreshed = tmp_path / "locale" / "cy" / "LC_MESSAGES" / "django.po"
-    missing = subprocess.run(
-        ["msgattrib", "--untranslated", "--no-obsolete", str(refreshed)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    missing = run("msgattrib", "--untranslated", "--no-obsolete", refreshed).stdout
     assert entries(refreshed, "--untranslated") == 0, missing
     assert entries(refreshed, "--only-obsolete") == 0
     assert entries(refreshed, "--translated") == entries(PORTAL, "--translated")

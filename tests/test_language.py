@@ -123,9 +123,7 @@ def test_a_language_cookie_left_by_someone_else_does_not_change_the_record(clien
     assert soup_of(client.get("/")).html["lang"] == "en"
 
 
-def test_account_language_change_is_audited_and_answered_in_the_new_language(
-    signed_in, demo_user
-):
+def test_account_language_change_is_audited_and_answered_in_the_new_language(signed_in, demo_user):
     client = signed_in(APPLICANT)
 
     response = client.post("/account/language/", {"language": "cy"}, follow=True)

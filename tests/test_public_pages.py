@@ -121,7 +121,7 @@ def test_cookies_page_lists_the_cookies_named_in_settings(client):
         [
             "django_language",
             "Remembers the language you chose for the service; only set if you choose one",
-            "When you close your browser",
+            "365 days",
         ],
     ]
 
