@@ -578,7 +578,11 @@ def test_spreadsheet_download_writes_one_event(signed_in):
 
     assert response.status_code == 200
     assert events_since(since) == [(A.EXPORT_SPREADSHEET, MANAGER, "", "")]
-    assert only_event_since(since).details == {"format": "csv", "reviewers": "named"}
+    assert only_event_since(since).details == {
+        "format": "csv",
+        "reviewers": "named",
+        "language": "en",
+    }
 
 
 def test_pack_request_writes_one_event_for_the_job(signed_in):
@@ -593,7 +597,7 @@ def test_pack_request_writes_one_event_for_the_job(signed_in):
     assert (event.object_id, event.round_pk, event.details) == (
         str(job.pk),
         job.round_id,
-        {"reviewers_named": False},
+        {"reviewers_named": False, "language": "en"},
     )
 
 
@@ -617,6 +621,7 @@ def test_export_round_command_writes_one_event_with_no_actor(tmp_path):
     assert only_event_since(since).details == {
         "format": "csv",
         "reviewers": "anonymised",
+        "language": "en",
         "output": str(output),
         "command": "export_round",
     }
