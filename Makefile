@@ -8,7 +8,7 @@ PORT ?= 8000
 DEPLOY_CHECK_ENV := DEBUG=false ALLOWED_HOSTS=portal.example.org \
 	SECRET_KEY=deploy-check-only-$(shell date +%s)-not-a-real-key-0123456789abcdefghijklmnop
 
-.PHONY: demo test install install-test lint serve system-packages clean
+.PHONY: demo test install install-test lint serve system-packages clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ MO_FILES := locale/cy/LC_MESSAGES/django.mo pacesetter/django_locale/cy/LC_MESSA
 	msgfmt --check -o $@ $<
 
 install: $(VENV)/.runtime-installed node_modules/.installed static/css/portal.css $(MO_FILES)
+
+# After changing interface text: add the new English to the Welsh catalogue (as untranslated
+# entries, which tests/test_catalogue.py refuses until each has its Welsh).
+messages: $(VENV)/.runtime-installed
+	$(BIN)/python manage.py makemessages -l cy --ignore '.venv/*' --ignore 'node_modules/*' \
+		--ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'docs/*'
 
 install-test: install $(VENV)/.test-installed system-packages
 
