@@ -252,6 +252,11 @@ def test_change_language_of_a_draft_is_recorded_in_history_and_audit(signed_in, 
     client = signed_in(CAV)
     page = soup_of(client.get(LANGUAGE_URL))
     version = page.select_one('input[name="version"]')["value"]
+    checked = page.select('input[name="language"][checked]')
+    assert page.h1.get_text(strip=True) == welsh(
+        "Which language will you write this application in?"
+    )
+    assert [radio["value"] for radio in checked] == ["cy"]
 
     response = client.post(LANGUAGE_URL, {"version": version, "language": "en"})
 
