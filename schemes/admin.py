@@ -126,6 +126,8 @@ class OtherFundingInline(ViewOnlyInline, admin.TabularInline):
 # Written only by the application's workflow (starting, submitting, returning, withdrawing).
 APPLICATION_WORKFLOW_FIELDS = [
     "reference",
+    # Changed only from the task list, where the change is audited.
+    "language",
     "round",
     "organisation",
     "status",

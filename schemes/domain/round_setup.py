@@ -312,12 +312,14 @@ def round_update(
     max_duration_months,
     envelope_total,
     declaration,
-    name_cy="",
-    declaration_cy="",
+    name_cy=None,
+    declaration_cy=None,
 ):
     """Change a draft or open round's details.
 
-    The code, criteria set and question set change only while the round is a draft.
+    The code, criteria set and question set change only while the round is a draft. A Welsh
+    text left out (None) stays as it is. The audit event names the fields that changed as the
+    form does ("name", "name_cy"), not by their columns.
     """
     refuse_unless_manager(acting_user, round)
     details = {
@@ -337,6 +339,9 @@ def round_update(
     }
     with transaction.atomic():
         current = Round.objects.select_for_update().get(pk=round.pk)
+        for welsh in ("name_cy", "declaration_cy"):
+            if details[welsh] is None:
+                details[welsh] = getattr(current, welsh) or ""
         refused = state_problem(current)
         if refused:
             raise refusal(refused)
@@ -344,7 +349,10 @@ def round_update(
         if problems:
             raise refusal(problems)
         columns = in_columns(details)
-        changed = [field for field, value in columns.items() if getattr(current, field) != value]
+        named = dict(zip(columns, details, strict=True))
+        changed = [
+            named[column] for column, value in columns.items() if getattr(current, column) != value
+        ]
         for field, value in columns.items():
             setattr(current, field, value)
         save_round(current, acting_user, _("Round details changed"))
