@@ -120,3 +120,27 @@ def test_loadtest_tiny_run_prints_every_page_with_no_errors_and_refuses_a_used_d
     assert figures["settings"]["applicants_reviewers_managers"] == [1, 1, 0]
     assert again.returncode == 1
     assert "already has data" in again.stderr
+
+
+def test_production_settings_cache_templates_and_keep_database_connections():
+    check = (
+        "import django; django.setup();"
+        "from django.template import engines; from django.db import connection;"
+        "loaders = engines['django'].engine.template_loaders;"
+        "age = connection.settings_dict['CONN_MAX_AGE'];"
+        "print([type(loader).__module__ for loader in loaders], age)"
+    )
+    env = dict(
+        os.environ,
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL=f"{SERVER}/pacesetter_load_settings",
+        DJANGO_SETTINGS_MODULE="pacesetter.settings",
+    )
+    env.pop("CONN_MAX_AGE", None)
+
+    run = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", check], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+
+    assert run.stdout.split("\n")[-2] == "['django.template.loaders.cached'] 60"

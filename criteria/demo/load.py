@@ -741,6 +741,12 @@ def summary(results, *, seconds, portal_cpu_s, postgres_cpu_s, lost, options):
     }
 
 
+def _stop_on_sigterm(number, frame):
+    """Unwind as for Ctrl-C, so gunicorn is stopped; a second SIGTERM cannot cut that short."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(128 + number)
+
+
 def run(
     *,
     database_url,
@@ -757,12 +763,20 @@ def run(
     """Prepare the data, serve, drive, and return the figures. Always stops gunicorn."""
     from django.core.management import call_command
 
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+
     call_command("migrate", verbosity=0)
     if not has_programme():
         build_data(sizes)
     plan = prepare_people(users)
-    call_command("collectstatic", "--noinput", verbosity=0)
     connection.close()
+    # With production settings, so the hashed names' manifest the pages need is written.
+    subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=settings.BASE_DIR,
+        env=gunicorn_environment(database_url),
+        check=True,
+    )
     port = free_port()
     with open(log_path, "ab") as log:
         process = start_gunicorn(database_url, port=port, workers=workers, threads=threads, log=log)

@@ -1,6 +1,7 @@
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -130,8 +131,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--warmup", type=float, default=10, help=_("Seconds of load before measuring.")
         )
-        parser.add_argument("--workers", type=int, default=3, help=_("gunicorn workers."))
-        parser.add_argument("--threads", type=int, default=1, help=_("Threads per worker."))
+        parser.add_argument(
+            "--workers", type=int, default=2, help=_("gunicorn workers (one per core).")
+        )
+        parser.add_argument(
+            "--threads", type=int, default=4, help=_("Threads per worker (gthread when over 1).")
+        )
         for name in ("boards", "rounds", "applications", "reviewers"):
             parser.add_argument(f"--{name}", type=int, default=getattr(defaults, name))
         parser.add_argument("--budget-lines", type=int, default=defaults.budget_lines)
@@ -167,14 +172,22 @@ class Command(BaseCommand):
         env = dict(os.environ, DATABASE_URL=options["database"], **{CHILD: "1"})
         # The sessions it makes and the server it starts share this key (never a real one).
         env["SECRET_KEY"] = secrets.token_urlsafe(50)
+        child = subprocess.Popen(  # noqa: S603 - this command again, with our own arguments
+            [sys.executable, "manage.py", "loadtest", *self._arguments(options)],
+            cwd=settings.BASE_DIR,
+            env=env,
+        )
+        # Stopped with SIGTERM as with Ctrl-C: the copy is stopped and stops its server.
+        signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
         try:
-            child = subprocess.run(  # noqa: S603 - this command again, with our own arguments
-                [sys.executable, "manage.py", "loadtest", *self._arguments(options)],
-                cwd=settings.BASE_DIR,
-                env=env,
-                check=False,
-            )
+            try:
+                child.wait()
+            except KeyboardInterrupt:
+                child.wait(60)  # Ctrl-C reached the copy too: it is stopping its server
         finally:
+            if child.poll() is None:
+                child.terminate()
+                child.wait()
             if options["drop"]:
                 _drop_database(config)
         if child.returncode:
