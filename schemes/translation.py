@@ -51,6 +51,10 @@ class StrategicComponentTranslation(TranslationOptions):
 class RoundTranslation(TranslationOptions):
     fields = ("name", "declaration")
     empty_values = {"name": None}
+    # Only an empty Welsh declaration falls back to English. modeltranslation's default takes
+    # a value equal to the field's default as missing, and the default declaration is a
+    # translated string: in Welsh it equals the Welsh declaration, which was then never shown.
+    fallback_undefined = {"declaration": ""}
 
 
 @register(Theme)

@@ -297,3 +297,14 @@ def test_admin_edits_a_frameworks_components_in_both_languages_side_by_side(sign
         "An informed public",
         "Cyhoedd gwybodus (golygwyd)",
     )
+
+
+def test_round_default_declaration_is_shown_in_welsh_on_a_welsh_page():
+    round = Round.objects.get(code="2027-29")
+    with translation.override("cy"):
+        default_in_welsh = str(Round._meta.get_field("declaration").default)
+
+        shown = Round.objects.get(pk=round.pk).declaration
+
+    assert shown == default_in_welsh
+    assert shown != round.declaration_en
