@@ -71,7 +71,7 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_data
 	@echo "Serving the Pacesetter portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	@echo "A background worker makes appraisal packs (manage.py db_worker)."
+	@echo "A background worker makes appraisal packs and sends mail (manage.py db_worker)."
 	@echo "Sign-in asks for no second factor in the demo (REQUIRE_TWO_FACTOR=false)."
 	@REQUIRE_TWO_FACTOR=false $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
