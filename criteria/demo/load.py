@@ -155,7 +155,7 @@ def prepare_people(users):
     )
     people = []
     for n in range(applicants):
-        user, created = User.objects.get_or_create(
+        user, _created = User.objects.get_or_create(
             email=f"load.applicant{n}@example.org",
             defaults={
                 "full_name": f"Load Applicant {n}",
@@ -217,11 +217,6 @@ def prepare_people(users):
         round_codes=[round.code for round in benchmark_rounds],
         references=references,
     )
-
-
-def build_data(sizes):
-    """Fill the current (empty, migrated) database with the benchmark's programme."""
-    build_programme(sizes)
 
 
 def has_programme():
@@ -351,7 +346,6 @@ class Browser:
 
 @dataclass
 class Results:
-    started: float = 0.0
     measuring_from: float = 0.0
     samples: dict = field(default_factory=dict)  # page -> [ms]
     errors: dict = field(default_factory=dict)  # page -> count
@@ -767,7 +761,7 @@ def run(
 
     call_command("migrate", verbosity=0)
     if not has_programme():
-        build_data(sizes)
+        build_programme(sizes)
     plan = prepare_people(users)
     connection.close()
     # With production settings, so the hashed names' manifest the pages need is written.

@@ -132,10 +132,10 @@ class Command(BaseCommand):
             "--warmup", type=float, default=10, help=_("Seconds of load before measuring.")
         )
         parser.add_argument(
-            "--workers", type=int, default=2, help=_("gunicorn workers (one per core).")
+            "--workers", type=int, default=3, help=_("gunicorn workers (one more than cores).")
         )
         parser.add_argument(
-            "--threads", type=int, default=4, help=_("Threads per worker (gthread when over 1).")
+            "--threads", type=int, default=2, help=_("Threads per worker (gthread when over 1).")
         )
         for name in ("boards", "rounds", "applications", "reviewers"):
             parser.add_argument(f"--{name}", type=int, default=getattr(defaults, name))
