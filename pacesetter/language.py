@@ -36,10 +36,15 @@ class RecordedLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and supported(user.language):
-            translation.activate(user.language)
+        if user is None or not user.is_authenticated or not supported(user.language):
+            return self.get_response(request)
+        # Only for this request: a worker thread serves whoever comes next.
+        with translation.override(user.language):
             request.LANGUAGE_CODE = translation.get_language()
-        return self.get_response(request)
+            response = self.get_response(request)
+        # LocaleMiddleware, outside this one, sets the header only where it is missing.
+        response.headers.setdefault("Content-Language", user.language)
+        return response
 
 
 def record_language(user, code, *, acting_user):

@@ -4,7 +4,9 @@ import os
 
 import hypothesis
 import pytest
+from django.conf import settings
 from django.test import override_settings
+from django.utils import translation
 
 from criteria.demo import DEMO_PASSWORD, load_demo_data
 from pacesetter.models import User
@@ -46,6 +48,15 @@ def immediate_tasks(settings):
     Per test, not per process: the demo data is loaded with the tasks it queues left queued.
     """
     settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """Start each test in English: a request may leave the thread in its page's language
+    (Django's LocaleMiddleware activates a language and leaves it), and translated columns
+    are then queried in it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

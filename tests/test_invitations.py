@@ -152,6 +152,27 @@ def test_invitation_link_shows_the_password_page(client, invite):
     assert response["Cache-Control"] == ("max-age=0, no-cache, no-store, must-revalidate, private")
 
 
+@pytest.mark.parametrize(
+    ("invited_in", "cookie", "shown_in"),
+    [
+        ("cy", None, "cy"),
+        ("en", None, "en"),
+        ("cy", "en", "en"),
+        ("en", "cy", "cy"),
+    ],
+)
+def test_invitation_page_comes_in_the_invitation_language_unless_another_was_chosen(
+    client, invite, settings, invited_in, cookie, shown_in
+):
+    _invitation, path = invite(language=invited_in)
+    if cookie:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+
+    response = client.get(path)
+
+    assert re.search(r'<html lang="([a-z]+)"', response.content.decode()).group(1) == shown_in
+
+
 @override_settings(REQUIRE_TWO_FACTOR=False)
 def test_accepting_creates_the_person_signs_them_in_and_goes_home(client, invite):
     invitation, path = invite(language="cy")

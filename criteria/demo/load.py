@@ -20,11 +20,13 @@ import http.cookies
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -607,6 +609,9 @@ def free_port():
         return probe.getsockname()[1]
 
 
+LOAD_STATIC_ROOT = Path(tempfile.gettempdir()) / f"pacesetter-loadtest-static-{os.getpid()}"
+
+
 def gunicorn_environment(database_url):
     env = dict(os.environ)
     env.update(
@@ -618,6 +623,9 @@ def gunicorn_environment(database_url):
         SECURE_SSL_REDIRECT="false",
         DJANGO_SETTINGS_MODULE="pacesetter.settings",
         LOG_LEVEL=env.get("LOG_LEVEL", "WARNING"),
+        # Static files collected into a folder of the load test's own, never the checkout's
+        # staticfiles/, which another process of the same checkout may be serving from.
+        STATIC_ROOT=str(LOAD_STATIC_ROOT),
     )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
@@ -792,6 +800,7 @@ def run(
             postgres_cpu_s = postgres.stop()
         finally:
             stop_process_group(process)
+            shutil.rmtree(LOAD_STATIC_ROOT, ignore_errors=True)
     lost = lost_updates(results.saved)
     options = {
         "users": users,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -53,9 +54,20 @@ def unusable(request, invitation, token):
 
 @never_cache
 def invitation_accept(request, token):
+    """Set a password from an invitation's link, in the language the person was invited in.
+
+    Unless they chose a language with the header's switch (its cookie) or are signed in (their
+    recorded language, which the middleware has already made the page's).
+    """
     invitation = find_invitation(token)
     if people.invitation_link_problem(invitation):
         return unusable(request, invitation, token)
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or request.user.is_authenticated
+    with translation.override(translation.get_language() if chosen else invitation.language):
+        return accept(request, invitation, token)
+
+
+def accept(request, invitation, token):
     # The password is checked against the person's own name and address, as Django's
     # validators do for an account that exists.
     person = User(email=invitation.email, full_name=invitation.full_name)

@@ -5,11 +5,18 @@ import re
 import pytest
 from django.core import mail
 from django.test import override_settings
+from django.utils import translation
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
+
+
+def cy(english):
+    with translation.override("cy"):
+        return translation.gettext(english)
+
 
 LINK = re.compile(r"https?://[^\s]+/invitations/[A-Za-z0-9_-]+/")
 PASSWORD = "kettle orchard lantern meadow"
@@ -46,21 +53,22 @@ def test_manager_invites_a_reviewer_who_joins_and_is_then_deactivated(page, brow
 
     invitee = browser.new_context(bypass_csp=True, locale="en-GB")
     reviewer_page = invitee.new_page()
+    # Invited in Welsh, she is asked in Welsh, and her pages stay Welsh once she is in.
     reviewer_page.goto(link)
-    expect(reviewer_page.get_by_role("heading", level=1)).to_have_text("Set your password")
+    expect(reviewer_page.get_by_role("heading", level=1)).to_have_text(cy("Set your password"))
     assert_accessible(reviewer_page)
-    reviewer_page.get_by_label("Password", exact=True).fill(PASSWORD)
-    reviewer_page.get_by_label("Confirm password").fill(PASSWORD)
-    reviewer_page.get_by_role("button", name="Set password and continue").click()
+    reviewer_page.get_by_label(cy("Password"), exact=True).fill(PASSWORD)
+    reviewer_page.get_by_label(cy("Confirm password")).fill(PASSWORD)
+    reviewer_page.get_by_role("button", name=cy("Set password and continue")).click()
     expect(reviewer_page.locator(".govuk-notification-banner")).to_contain_text(
-        "Your password has been set"
+        cy("Your password has been set. Welcome to the portal.")
     )
     assert reviewer_page.url == f"{demo}/"
     assert_accessible(reviewer_page)
 
     reviewer_page.goto(link)
     expect(reviewer_page.get_by_role("heading", level=1)).to_have_text(
-        "This invitation has already been used"
+        cy("This invitation has already been used")
     )
     assert_accessible(reviewer_page)
 
