@@ -73,6 +73,7 @@ def draft_pages(application):
     reference = application.reference
     pages = [
         application_page("task-list", "task_list", reference),
+        application_page("application-language", "change_language", reference),
         application_page("section", "edit_section", reference, 1),
         application_page("components", "edit_components", reference),
         application_page("budget", "budget", reference),
@@ -171,6 +172,7 @@ def manager_pages(user):
         round_page("charts", "criteria:round_charts"),
         round_page("pack", "criteria:pack"),
         DemoPage("audit-log", reverse("audit_log")),
+        DemoPage("translation-status", reverse("schemes:translation_status")),
     ]
     if review is not None:
         pages.append(DemoPage("reopen-review", reverse("criteria:reopen_review", args=[review.pk])))
