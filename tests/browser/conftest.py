@@ -123,6 +123,7 @@ def demo(transactional_db, live_server, demo_tables):
 
 def assert_accessible(page):
     """Run axe-core on the page as it stands and fail with every violation listed."""
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     violations = [
@@ -162,6 +163,7 @@ def assert_welsh(page):
 
     Text inside an element marked lang="en" (content written in English) is not interface.
     """
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.lang") == "cy", page.url
     texts = page.evaluate(
         """() => {

@@ -18,18 +18,21 @@ pytestmark = pytest.mark.browser
 
 def test_switching_to_welsh_on_the_sign_in_page_keeps_welsh_after_signing_in(page, demo):
     page.goto(f"{demo}/accounts/login/")
-    page.get_by_role("link", name="Cymraeg").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Cymraeg").click()
 
     assert_welsh(page)
     assert_accessible(page)
     page.get_by_label("Cyfeiriad e-bost").fill("applicant.cav@example.org")
     page.get_by_label("Cyfrinair").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Mewngofnodi").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Mewngofnodi").click()
 
     assert_welsh(page)
     assert_accessible(page)
     assert User.objects.get(email="applicant.cav@example.org").language == "cy"
-    page.get_by_role("link", name="English").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="English").click()
     assert page.evaluate("document.documentElement.lang") == "en"
     assert User.objects.get(email="applicant.cav@example.org").language == "en"
 
@@ -37,7 +40,9 @@ def test_switching_to_welsh_on_the_sign_in_page_keeps_welsh_after_signing_in(pag
 def test_a_welsh_validation_error_is_shown_in_welsh(page, demo):
     page.goto(f"{demo}/language/cy/?next=/accounts/login/")
 
-    page.get_by_role("button", name="Mewngofnodi").click()
+    # The form is sent and its page comes back with the errors before anything is read from it.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Mewngofnodi").click()
 
     assert_welsh(page)
     assert_accessible(page)
