@@ -23,8 +23,20 @@ def conflicted_application_ids(reviewer):
 
 
 def is_conflicted(reviewer, application):
-    """Whether `reviewer` is conflicted on `application`."""
-    return conflicted_application_ids(reviewer).filter(pk=application.pk).exists()
+    """Whether `reviewer` is conflicted on `application`: `conflicted_application_ids` for one.
+
+    Asked on every reviewer page (by each permission that needs a live assignment), so it asks
+    the database only about declarations, and not at all when the reviewer's employer applied.
+    """
+    from criteria.models import ConflictOfInterest
+
+    if reviewer.organisation_id and reviewer.organisation_id == application.organisation_id:
+        return True
+    return (
+        ConflictOfInterest.objects.filter(reviewer=reviewer)
+        .filter(Q(application_id=application.pk) | Q(organisation_id=application.organisation_id))
+        .exists()
+    )
 
 
 def conflict_reason(reviewer, application):

@@ -1,5 +1,6 @@
 """Criterion wording: the seeds mark key phrases in bold, written here as **key phrase**."""
 
+import functools
 import re
 
 from django.utils.html import escape
@@ -31,6 +32,11 @@ def _bold_inline(line: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=1024)
 def as_html(wording: str) -> str:
-    """Return the wording as safe HTML: escaped, bullets as lists, key phrases in <strong>."""
+    """Return the wording as safe HTML: escaped, bullets as lists, key phrases in <strong>.
+
+    Kept per process by the wording itself (a pure function of it): a score sheet draws
+    every criterion of its set on every request.
+    """
     return render_paragraphs(wording, inline=_bold_inline)

@@ -372,3 +372,37 @@ def test_applicant_never_sees_who_declared_a_conflict(signed_in):
     assert "Rhodri" not in content
     assert "I know the lead." not in content
     assert User.objects.get(email=REVIEWER1).conflicts.count() == 1
+
+
+# The one-application question and the scoped query agree.
+
+
+@pytest.mark.parametrize("declared_on", [None, "application", "organisation", "another"])
+@pytest.mark.parametrize("email", [REVIEWER1, REVIEWER3])
+def test_is_conflicted_agrees_with_the_conflicted_applications_query(email, declared_on):
+    from criteria.conflicts import conflicted_application_ids, is_conflicted
+    from schemes.models import Application
+
+    reviewer = User.objects.get(email=email)
+    cardiff = application("PS-2020-CAV-001")
+    if declared_on == "application":
+        ConflictOfInterest.objects.create(
+            reviewer=reviewer, application=cardiff, kind=ConflictKind.PERSONAL
+        )
+    elif declared_on == "organisation":
+        ConflictOfInterest.objects.create(
+            reviewer=reviewer, organisation=cardiff.organisation, kind=ConflictKind.PERSONAL
+        )
+    elif declared_on == "another":
+        ConflictOfInterest.objects.create(
+            reviewer=reviewer,
+            application=application("PS-2018-HDD-001"),
+            kind=ConflictKind.PERSONAL,
+        )
+    conflicted = set(conflicted_application_ids(reviewer).values_list("pk", flat=True))
+
+    answers = {app.pk: is_conflicted(reviewer, app) for app in Application.objects.all()}
+
+    assert {pk for pk, answer in answers.items() if answer} == conflicted
+    expected = email == REVIEWER3 or declared_on in {"application", "organisation"}
+    assert answers[cardiff.pk] is expected

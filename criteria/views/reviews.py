@@ -27,7 +27,7 @@ from pacesetter.rules import is_reviewer
 from pacesetter.times import govuk_datetime
 from pacesetter.transitions import Refused
 from schemes.domain.attachments import download_name
-from schemes.domain.document import application_document, document_queryset
+from schemes.domain.document import application_document, document_prefetched
 from schemes.domain.learning import asks_about_previous_schemes, published_with_components
 
 
@@ -96,8 +96,11 @@ def criteria_parts(criteria_set):
 
 
 def application_context(application):
-    """What the left-hand column shows: the application read-only, with its attachments."""
-    application = document_queryset().get(pk=application.pk)
+    """What the left-hand column shows: the application read-only, with its attachments.
+
+    `application` comes from `get_assignment`, which selects what the document needs.
+    """
+    application = document_prefetched(application)
     return {"application": application, "document": application_document(application)}
 
 
