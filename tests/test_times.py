@@ -50,3 +50,20 @@ def test_govuk_time_filters_render_in_a_template_and_leave_nothing_for_no_value(
     rendered = template.render(Context({"closes": at(12), "missing": None}))
 
     assert rendered == "1 December 2026 at midday|midday||"
+
+
+@pytest.mark.parametrize(
+    ("month", "welsh"),
+    [(1, "Ionawr"), (6, "Mehefin"), (7, "Gorffennaf"), (12, "Rhagfyr")],
+)
+def test_welsh_dates_spell_every_month_as_modern_welsh_does(month, welsh):
+    # Django's own Welsh spells July "Gorffenaf"; the portal's supplement corrects it.
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    day = datetime.date(2026, month, 6)
+    with translation.override("cy"):
+        assert date_format(day, "j F Y") == f"6 {welsh} 2026"
+        assert govuk_datetime(at(9, 0, day)).startswith(f"6 {welsh} 2026 ")
+        # The month on its own, as in "Gorffennaf 2026" (Django's "alt. month" form).
+        assert date_format(day, "E Y") == f"{welsh} 2026"
