@@ -8,6 +8,7 @@ second factor on its set-up pages until they have one.
 """
 
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, logout
@@ -43,9 +44,9 @@ OPEN_BEFORE_SECOND_FACTOR = {
     "set_language",
 }
 # The session warning page is not a sign of activity: looking at it must not keep a session.
-NOT_ACTIVITY = {"account_session"}
+NOT_ACTIVITY = {"account_session", "account_session_status"}
 # Pages that a refresh must not carry anyone away from: the warning page sets its own.
-NO_WARNING_REFRESH = {"account_session", "logout"}
+NO_WARNING_REFRESH = {"account_session", "account_session_status", "account_keep_alive", "logout"}
 
 
 def now():
@@ -111,6 +112,50 @@ def session_ended(session):
     return ""
 
 
+def seconds_left(session):
+    """Seconds until the session reaches its idle limit (or its 12 hours, if sooner)."""
+    moment = now()
+    signed_in_at = session.get(SIGNED_IN_AT, moment)
+    last_seen_at = session.get(LAST_SEEN_AT, signed_in_at)
+    left = min(
+        settings.SESSION_IDLE_SECONDS - (moment - last_seen_at),
+        settings.SESSION_ABSOLUTE_SECONDS - (moment - signed_in_at),
+    )
+    return max(0, round(left))
+
+
+@dataclass(frozen=True)
+class SessionWarning:
+    """When and where a signed-in page sends its reader before the session ends.
+
+    Without JavaScript, a `<meta http-equiv="refresh">` inside `<noscript>` opens the warning
+    page after `seconds`; with it, the page's own dialog warns at the same moment and keeps
+    the page, and what was typed on it, when the person stays signed in (`static/js`).
+    """
+
+    seconds: int
+    url: str
+    # How long the dialog gives before the session ends: the warning page's minutes.
+    warning_seconds: int
+
+    @property
+    def warning_minutes(self):
+        return max(1, round(self.warning_seconds / 60))
+
+
+def session_warning(request, name):
+    """The warning a signed-in page (of URL name `name`) carries, or None for pages that must
+    not move away."""
+    if not request.user.is_authenticated or name in NO_WARNING_REFRESH:
+        return None
+    query = urlencode({"next": request.get_full_path()})
+    return SessionWarning(
+        seconds=max(0, seconds_left(request.session) - settings.SESSION_WARNING_SECONDS),
+        url=f"{reverse('account_session')}?{query}",
+        warning_seconds=settings.SESSION_WARNING_SECONDS,
+    )
+
+
 def refresh_to_warning(response, seconds, next_url):
     """Have the browser open the warning page after `seconds` (an HTTP Refresh, no script).
 
@@ -141,27 +186,22 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        name = None
         if request.user.is_authenticated:
             ended = session_ended(request.session)
             if ended:
                 logout(request)
                 query = urlencode({"reason": ended})
                 return redirect(f"{reverse('account_signed_out')}?{query}")
-            if url_name(request) not in NOT_ACTIVITY:
+            name = url_name(request)
+            if name not in NOT_ACTIVITY:
                 last_seen_at = request.session.get(LAST_SEEN_AT, 0)
                 if now() - last_seen_at >= LAST_SEEN_RESOLUTION:
                     request.session[LAST_SEEN_AT] = now()
                 request.session.setdefault(SIGNED_IN_AT, now())
-        response = self.get_response(request)
-        if (
-            request.user.is_authenticated
-            and response.status_code == 200
-            and response.get("Content-Type", "").startswith("text/html")
-            and url_name(request) not in NO_WARNING_REFRESH
-        ):
-            warn_after = settings.SESSION_IDLE_SECONDS - settings.SESSION_WARNING_SECONDS
-            refresh_to_warning(response, warn_after, request.get_full_path())
-        return response
+        # Drawn by base.html: a refresh in <noscript>, and the dialog for JavaScript.
+        request.session_warning = session_warning(request, name)
+        return self.get_response(request)
 
 
 class TwoFactorRequiredMiddleware:

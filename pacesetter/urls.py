@@ -45,6 +45,8 @@ urlpatterns = [
         name="account_recovery_codes",
     ),
     path("account/session/", sign_in.session_warning, name="account_session"),
+    path("account/session/keep/", sign_in.session_keep_alive, name="account_keep_alive"),
+    path("account/session/status/", sign_in.session_status, name="account_session_status"),
     path("account/signed-out/", sign_in.signed_out, name="account_signed_out"),
     path(
         "people/<int:pk>/two-factor/reset/",

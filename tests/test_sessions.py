@@ -78,19 +78,112 @@ def test_signed_out_page_says_why(client):
     assert "signed in for 12 hours" in limit.content.decode()
 
 
-def test_every_signed_in_page_refreshes_to_the_warning_25_minutes_on(person):
+def soup(response):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_every_signed_in_page_refreshes_to_the_warning_25_minutes_on_without_javascript(person):
     client = signed_in_client(person)
 
     response = client.get("/rounds/?page=2")
 
-    assert response["Refresh"] == "1500;url=/account/session/?next=%2Frounds%2F%3Fpage%3D2"
-    assert 'http-equiv="refresh"' not in response.content.decode()
+    # Inside <noscript>: a browser running scripts keeps the page and opens the dialog instead.
+    (meta,) = soup(response).select("head noscript meta[http-equiv=refresh]")
+    assert meta["content"] == "1500;url=/account/session/?next=%2Frounds%2F%3Fpage%3D2"
+    assert "Refresh" not in response
 
 
-def test_signed_out_pages_do_not_refresh(client):
+def test_every_signed_in_page_carries_the_warning_dialog_closed(person):
+    client = signed_in_client(person)
+    set_clocks(client, LAST_SEEN_AT=30)  # seen a moment ago: not rewritten by this request
+
+    response = client.get("/rounds/")
+
+    dialog = soup(response).select_one("dialog#session-dialog")
+    assert not dialog.has_attr("open")
+    assert int(dialog["data-warn-after"]) in (1470, 1469)
+    assert dialog["data-warning-seconds"] == "300"
+    assert dialog["data-status-url"] == "/account/session/status/"
+    assert dialog["data-warning-url"] == "/account/session/?next=%2Frounds%2F"
+    assert "signed out in 5 minutes" in dialog.get_text()
+    keep = dialog.select_one("form[data-session-keep]")
+    assert keep["action"] == "/account/session/keep/"
+    assert keep.select_one("input[name=csrfmiddlewaretoken]")
+
+
+def test_signed_out_pages_have_no_warning(client):
     response = client.get(LOGIN)
 
     assert "Refresh" not in response
+    assert soup(response).select("noscript meta, dialog") == []
+
+
+def test_the_warning_page_has_no_dialog_of_its_own(person):
+    client = signed_in_client(person)
+
+    response = client.get("/account/session/?next=/rounds/")
+
+    assert soup(response).select("noscript meta, dialog") == []
+
+
+def test_keep_alive_counts_as_activity_and_answers_no_content(person, monkeypatch):
+    client = signed_in_client(person)
+    set_clocks(client, LAST_SEEN_AT=26 * 60)
+    moment = sign_in.now()
+    monkeypatch.setattr(sign_in, "now", lambda: moment)
+
+    response = client.post("/account/session/keep/")
+
+    assert response.status_code == 204
+    assert client.session[sign_in.LAST_SEEN_AT] == moment
+
+
+def test_keep_alive_is_a_post_with_its_csrf_token(person):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person)
+
+    assert client.get("/account/session/keep/").status_code == 405
+    assert client.post("/account/session/keep/").status_code == 403
+
+
+def test_keep_alive_signed_out_keeps_nothing(client):
+    assert client.post("/account/session/keep/").status_code == 403
+
+
+def test_keep_alive_after_the_limit_signs_out(person):
+    client = signed_in_client(person)
+    set_clocks(client, LAST_SEEN_AT=30 * 60 + 5)
+
+    response = client.post("/account/session/keep/")
+
+    assert response["Location"] == "/account/signed-out/?reason=idle"
+    assert "_auth_user_id" not in client.session
+
+
+def test_session_status_says_what_is_left_and_is_not_activity(person):
+    client = signed_in_client(person)
+    set_clocks(client, LAST_SEEN_AT=26 * 60)
+    seen = client.session[sign_in.LAST_SEEN_AT]
+
+    response = client.get("/account/session/status/")
+
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")
+    assert response.json()["seconds_left"] in (240, 239)
+    assert client.session[sign_in.LAST_SEEN_AT] == seen
+
+
+def test_session_status_counts_the_12_hour_limit_when_it_comes_first(person):
+    client = signed_in_client(person)
+    set_clocks(client, SIGNED_IN_AT=12 * 60 * 60 - 100, LAST_SEEN_AT=10)
+
+    assert client.get("/account/session/status/").json()["seconds_left"] in (100, 99)
+
+
+def test_session_status_signed_out_is_nothing_left(client):
+    assert client.get("/account/session/status/").json() == {"seconds_left": 0}
 
 
 def test_warning_page_is_not_activity_and_refreshes_to_sign_out_at_the_limit(person, monkeypatch):

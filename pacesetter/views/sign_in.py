@@ -4,10 +4,12 @@ from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib.auth import login, user_login_failed
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 
 from pacesetter import forms, sign_in
@@ -76,9 +78,9 @@ def code_step(request):
 def session_warning(request):
     """Warn that the session is about to end; "Stay signed in" keeps it going.
 
-    Every signed-in page refreshes to here (an HTTP Refresh, so it works without
-    JavaScript) 5 minutes before the idle limit. Looking at it is not activity; pressing the
-    button is.
+    Without JavaScript, every signed-in page refreshes to here 5 minutes before the session
+    ends (with it, the page's own dialog warns instead, and comes here only at the end).
+    Looking at it is not activity; pressing the button is.
     """
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
     if not request.user.is_authenticated:
@@ -86,13 +88,7 @@ def session_warning(request):
     if request.method == "POST":
         sign_in.keep_session(request.session)
         return redirect(next_url)
-    seconds_left = max(
-        0,
-        int(
-            settings.SESSION_IDLE_SECONDS
-            - (sign_in.now() - request.session.get(sign_in.LAST_SEEN_AT, sign_in.now()))
-        ),
-    )
+    seconds_left = sign_in.seconds_left(request.session)
     response = render(
         request,
         "pacesetter/account/session_warning.html",
@@ -100,6 +96,27 @@ def session_warning(request):
     )
     # A moment past the limit, so the refresh finds the session over and signs out.
     return sign_in.refresh_to_warning(response, seconds_left + 5, next_url)
+
+
+@require_POST
+def session_keep_alive(request):
+    """ "Stay signed in" from a page's own warning dialog: counts as activity, keeps the page.
+
+    204 while the person is signed in; a session already over never gets here (the session
+    middleware signs it out and redirects), and someone signed out gets 403.
+    """
+    if not request.user.is_authenticated:
+        return HttpResponseForbidden()
+    sign_in.keep_session(request.session)
+    return HttpResponse(status=204)
+
+
+@require_safe
+@never_cache
+def session_status(request):
+    """How many seconds the session has left, for a page's warning dialog. Not activity."""
+    left = sign_in.seconds_left(request.session) if request.user.is_authenticated else 0
+    return JsonResponse({"seconds_left": left})
 
 
 def signed_out(request):
