@@ -29,7 +29,7 @@ def test_manager_asks_for_a_pack_and_downloads_it_when_ready(
     assert (job.status, job.progress, job.reviewers_named) == (PackJob.Status.DONE, 100, False)
     page = client.get(response["Location"]).content.decode()
     assert "Your pack is ready" in page
-    assert 'http-equiv="refresh"' not in page
+    assert '<meta http-equiv="refresh" content="3">' not in page
     download = client.get(f"/rounds/2018-19/pack/{job.pk}/download/")
     assert download["Content-Type"] == "application/pdf"
     assert download["Content-Disposition"] == 'attachment; filename="appraisal-pack-2018-19.pdf"'

@@ -305,3 +305,12 @@ def test_password_shorter_than_12_or_common_is_refused(person, password, message
 @pytest.mark.parametrize("password", ["zebracornfla", "839201746539", "river otter lantern"])
 def test_password_of_12_or_more_uncommon_characters_needs_no_other_rules(person, password):
     assert validate_password(password, person) is None
+
+
+def test_error_pages_carry_no_session_warning(person):
+    client = signed_in_client(person)
+
+    response = client.get("/applications/PS-0000-XXX-000/")
+
+    assert response.status_code == 404
+    assert soup(response).select("noscript meta, dialog") == []
