@@ -108,8 +108,11 @@ def test_every_signed_in_page_carries_the_warning_dialog_closed(person):
     assert dialog["data-status-url"] == "/account/session/status/"
     assert dialog["data-warning-url"] == "/account/session/?next=%2Frounds%2F"
     assert "signed out in 5 minutes" in dialog.get_text()
+    assert dialog["data-keep-url"] == "/account/session/keep/"
+    # Without the script the same form works as the warning page's: back to this page.
     keep = dialog.select_one("form[data-session-keep]")
-    assert keep["action"] == "/account/session/keep/"
+    assert keep["action"] == "/account/session/"
+    assert keep.select_one("input[name=next]")["value"] == "/rounds/"
     assert keep.select_one("input[name=csrfmiddlewaretoken]")
 
 
@@ -152,16 +155,6 @@ def test_keep_alive_signed_out_keeps_nothing(client):
     assert client.post("/account/session/keep/").status_code == 403
 
 
-def test_keep_alive_after_the_limit_signs_out(person):
-    client = signed_in_client(person)
-    set_clocks(client, LAST_SEEN_AT=30 * 60 + 5)
-
-    response = client.post("/account/session/keep/")
-
-    assert response["Location"] == "/account/signed-out/?reason=idle"
-    assert "_auth_user_id" not in client.session
-
-
 def test_session_status_says_what_is_left_and_is_not_activity(person):
     client = signed_in_client(person)
     set_clocks(client, LAST_SEEN_AT=26 * 60)
@@ -201,11 +194,19 @@ def test_warning_page_is_not_activity_and_refreshes_to_sign_out_at_the_limit(per
     assert response["Refresh"] == "305;url=/account/session/?next=%2Frounds%2F"
 
 
-def test_warning_refresh_after_the_limit_signs_out(person):
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/account/session/?next=/rounds/"),  # the warning page's own refresh
+        ("post", "/account/session/keep/"),  # the dialog's button, too late
+        ("get", "/account/session/status/"),
+    ],
+)
+def test_warning_after_the_limit_signs_out(person, method, path):
     client = signed_in_client(person)
     set_clocks(client, LAST_SEEN_AT=30 * 60 + 5)
 
-    response = client.get("/account/session/?next=/rounds/")
+    response = getattr(client, method)(path)
 
     assert response["Location"] == "/account/signed-out/?reason=idle"
     assert "_auth_user_id" not in client.session

@@ -94,7 +94,8 @@ export function initSessionDialog(dialog = document.getElementById("session-dial
   async function stay(form) {
     busy = true;
     try {
-      const response = await fetch(form.action, {
+      // The form posts to the warning page without this script; here, to the keep-alive.
+      const response = await fetch(dialog.dataset.keepUrl, {
         method: "POST",
         body: new FormData(form),
         credentials: "same-origin",
