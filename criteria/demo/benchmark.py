@@ -10,7 +10,7 @@ import random
 import statistics
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.db import connection
@@ -70,6 +70,13 @@ class Sizes:
     funded_schemes: int = 300
     reports_per_scheme: int = 12
     learning_summaries: int = 2000
+
+    @classmethod
+    def from_options(cls, options):
+        """The sizes a command's options of the same names give; the default for any it lacks."""
+        return cls(
+            **{size.name: options[size.name] for size in fields(cls) if size.name in options}
+        )
 
 
 @dataclass(frozen=True)

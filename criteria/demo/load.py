@@ -156,15 +156,19 @@ def prepare_people(users):
         .values_list("reference", flat=True)
     )
     people = []
-    for n in range(applicants):
-        user, _created = User.objects.get_or_create(
-            email=f"load.applicant{n}@example.org",
+
+    def simulated(kind, n, role, organisation):
+        return User.objects.get_or_create(
+            email=f"load.{kind}{n}@example.org",
             defaults={
-                "full_name": f"Load Applicant {n}",
-                "role": Role.APPLICANT,
-                "organisation": boards[n % len(boards)],
+                "full_name": f"Load {kind.capitalize()} {n}",
+                "role": role,
+                "organisation": organisation,
             },
         )
+
+    for n in range(applicants):
+        user, _created = simulated("applicant", n, Role.APPLICANT, boards[n % len(boards)])
         draft = Application.objects.filter(round=load_round, created_by=user).first()
         if draft is None:
             draft = application_start(
@@ -180,14 +184,7 @@ def prepare_people(users):
         .values_list("pk", flat=True)
     )
     for n in range(reviewers):
-        user, created = User.objects.get_or_create(
-            email=f"load.reviewer{n}@example.org",
-            defaults={
-                "full_name": f"Load Reviewer {n}",
-                "role": Role.REVIEWER,
-                "organisation": government,
-            },
-        )
+        user, created = simulated("reviewer", n, Role.REVIEWER, government)
         if created:
             chosen = [
                 candidates[(n * ASSIGNMENTS_PER_REVIEWER + k) % len(candidates)]
@@ -205,14 +202,7 @@ def prepare_people(users):
             Person("reviewer", user.email, signed_in_session(user), assignments=assignments)
         )
     for n in range(managers):
-        user, _created = User.objects.get_or_create(
-            email=f"load.manager{n}@example.org",
-            defaults={
-                "full_name": f"Load Manager {n}",
-                "role": Role.PROGRAMME_MANAGER,
-                "organisation": government,
-            },
-        )
+        user, _created = simulated("manager", n, Role.PROGRAMME_MANAGER, government)
         people.append(Person("manager", user.email, signed_in_session(user)))
     return Plan(
         people=people,

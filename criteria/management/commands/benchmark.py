@@ -49,18 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=20, help="Requests per page.")
 
     def handle(self, *args, **options):
-        sizes = Sizes(
-            boards=options["boards"],
-            rounds=options["rounds"],
-            applications=options["applications"],
-            reviewers=options["reviewers"],
-            reviews_per_application=options["reviews_per_application"],
-            budget_lines=options["budget_lines"],
-            pack_applications=options["pack_applications"],
-            funded_schemes=options["funded_schemes"],
-            reports_per_scheme=options["reports_per_scheme"],
-            learning_summaries=options["learning_summaries"],
-        )
+        sizes = Sizes.from_options(options)
         setup_test_environment()
         real_name = connection.settings_dict["NAME"]
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)

@@ -15,6 +15,17 @@ from django.utils.translation import gettext as _
 from criteria.demo.benchmark import Sizes
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/pacesetter_load"
+# The benchmark's sizes this command takes (the others keep the benchmark's defaults).
+SIZE_OPTIONS = (
+    "boards",
+    "rounds",
+    "applications",
+    "reviewers",
+    "budget_lines",
+    "pack_applications",
+    "funded_schemes",
+    "learning_summaries",
+)
 # Set in the copy of this command that runs with the load test's database as its own.
 CHILD = "PACESETTER_LOADTEST_CHILD"
 
@@ -68,24 +79,23 @@ def _database_state(config):
     return "data" if users or tables_with_rows else "empty"
 
 
-def _create_database(config):
+def _maintain(config, statement):
+    """Run `statement` (CREATE or DROP DATABASE: outside a transaction) from `postgres`."""
     maintenance = _maintenance_connection(config)
     maintenance.autocommit = True
     try:
         with maintenance.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+            cursor.execute(statement)
     finally:
         maintenance.close()
+
+
+def _create_database(config):
+    _maintain(config, f'CREATE DATABASE "{config["NAME"]}"')
 
 
 def _drop_database(config):
-    maintenance = _maintenance_connection(config)
-    maintenance.autocommit = True
-    try:
-        with maintenance.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
-    finally:
-        maintenance.close()
+    _maintain(config, f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
 
 
 def _pause(text):
@@ -137,12 +147,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads", type=int, default=2, help=_("Threads per worker (gthread when over 1).")
         )
-        for name in ("boards", "rounds", "applications", "reviewers"):
-            parser.add_argument(f"--{name}", type=int, default=getattr(defaults, name))
-        parser.add_argument("--budget-lines", type=int, default=defaults.budget_lines)
-        parser.add_argument("--pack-applications", type=int, default=defaults.pack_applications)
-        parser.add_argument("--funded-schemes", type=int, default=defaults.funded_schemes)
-        parser.add_argument("--learning-summaries", type=int, default=defaults.learning_summaries)
+        for name in SIZE_OPTIONS:
+            parser.add_argument(
+                f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name)
+            )
         parser.add_argument(
             "--log",
             default=os.path.join(tempfile.gettempdir(), "pacesetter-loadtest.log"),
@@ -196,23 +204,9 @@ class Command(BaseCommand):
     @staticmethod
     def _arguments(options):
         arguments = []
-        for name in (
-            "database",
-            "users",
-            "duration",
-            "warmup",
-            "workers",
-            "threads",
-            "boards",
-            "rounds",
-            "applications",
-            "reviewers",
-            "budget_lines",
-            "pack_applications",
-            "funded_schemes",
-            "learning_summaries",
-            "log",
-        ):
+        for name in ("database", "users", "duration", "warmup", "workers", "threads", "log"):
+            arguments += [f"--{name}", str(options[name])]
+        for name in SIZE_OPTIONS:
             arguments += [f"--{name.replace('_', '-')}", str(options[name])]
         arguments += ["--pause", "-".join(str(value) for value in options["pause"])]
         return arguments
@@ -223,22 +217,10 @@ class Command(BaseCommand):
         current = connection.settings_dict
         if current["NAME"] != config["NAME"] or "postgresql" not in current["ENGINE"]:
             raise CommandError(_("The load test's copy is not on its own database."))
-        defaults = Sizes()
-        sizes = Sizes(
-            boards=options["boards"],
-            rounds=options["rounds"],
-            applications=options["applications"],
-            reviewers=options["reviewers"],
-            reviews_per_application=defaults.reviews_per_application,
-            budget_lines=options["budget_lines"],
-            pack_applications=options["pack_applications"],
-            funded_schemes=options["funded_schemes"],
-            learning_summaries=options["learning_summaries"],
-        )
         figures = load.run(
             database_url=options["database"],
             database_name=config["NAME"],
-            sizes=sizes,
+            sizes=Sizes.from_options(options),
             users=options["users"],
             workers=options["workers"],
             threads=options["threads"],
