@@ -133,10 +133,17 @@ def requested_language(request):
     """
     asked = request.GET.get(DOCUMENT_LANGUAGE, "").strip().lower()
     if not asked:
-        user = getattr(request, "user", None)
-        recorded = getattr(user, "language", "") if user and user.is_authenticated else ""
-        return supported(recorded) or supported(translation.get_language() or "") or "en"
+        # The recorded language is the active one already (RecordedLanguageMiddleware).
+        return supported(translation.get_language() or "") or "en"
     return supported(asked) or "en"
+
+
+def respond_in(language, view, request, *args, **kwargs):
+    """Run `view` with `language` active; its response says so in Content-Language."""
+    with translation.override(language):
+        response = view(request, *args, **kwargs)
+    response.headers["Content-Language"] = language
+    return response
 
 
 def in_requested_language(view):
@@ -149,10 +156,6 @@ def in_requested_language(view):
 
     @wraps(view)
     def in_language(request, *args, **kwargs):
-        language = requested_language(request)
-        with translation.override(language):
-            response = view(request, *args, **kwargs)
-        response.headers["Content-Language"] = language
-        return response
+        return respond_in(requested_language(request), view, request, *args, **kwargs)
 
     return in_language

@@ -387,3 +387,22 @@ def render_pdf(template_name, context, *, title, lang="en-GB") -> bytes:
         },
     )
     return render_html_to_pdf(html, title=title, lang=lang).pdf
+
+
+def pdf_download(request, make_pdf, filename):
+    """The PDF `make_pdf()` renders, as an attachment named `filename`; the "try again later"
+    page (503) when rendering runs out of time."""
+    from django.http import HttpResponse
+    from django.shortcuts import render
+    from django.utils.http import content_disposition_header
+
+    try:
+        pdf = make_pdf()
+    except PDFRenderTimeout as error:
+        return render(request, "pdf/unavailable.html", {"message": str(error)}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

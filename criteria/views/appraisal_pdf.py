@@ -1,8 +1,6 @@
 """The appraisal summary of one application as a PDF: scores, justifications, the decision."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,7 +8,7 @@ from criteria.domain import aggregation
 from criteria.domain.anonymity import appraisal_table
 from criteria.views.panel import get_panel_application
 from pacesetter.language import in_requested_language
-from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
+from pacesetter.pdf import document_language, pdf_download, render_pdf
 from schemes.domain.document import application_document
 from schemes.models import Decision
 from schemes.views.pdf import safe_filename
@@ -40,18 +38,14 @@ def appraisal_pdf(request, reference):
         .first(),
         "generated_at": timezone.now(),
     }
-    try:
-        pdf = render_pdf(
+    suffix = "named" if named else "anonymised"
+    return pdf_download(
+        request,
+        lambda: render_pdf(
             "pdf/appraisal_summary.html",
             context,
             title=_("Appraisal summary"),
             lang=document_language(),
-        )
-    except PDFRenderTimeout as error:
-        return render(request, "pdf/unavailable.html", {"message": str(error)}, status=503)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    suffix = "named" if named else "anonymised"
-    filename = f"{safe_filename(application.reference)}-appraisal-{suffix}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        ),
+        f"{safe_filename(application.reference)}-appraisal-{suffix}.pdf",
+    )

@@ -3,9 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -20,7 +18,7 @@ from criteria.forms.committee import CommitteePaperForm
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
 from pacesetter.language import in_requested_language
-from pacesetter.pdf import PDFRenderTimeout, document_language
+from pacesetter.pdf import document_language, pdf_download
 from pacesetter.permissions import can
 from schemes.models import Round
 from schemes.views.pdf import safe_filename
@@ -65,14 +63,11 @@ def committee_paper(request, code):
 def committee_paper_pdf(request, code):
     """The committee paper as a PDF, in the language `?language=` asks for (else theirs)."""
     round = committee_round(request, code)
-    try:
-        pdf = committee_paper_pdf_bytes(round, lang=document_language())
-    except PDFRenderTimeout as error:
-        return render(request, "pdf/unavailable.html", {"message": str(error)}, status=503)
-    audit_record(AuditAction.EXPORT_COMMITTEE_PAPER, actor=request.user, obj=round)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{safe_filename(round.code)}-committee-paper.pdf"
+    response = pdf_download(
+        request,
+        lambda: committee_paper_pdf_bytes(round, lang=document_language()),
+        f"{safe_filename(round.code)}-committee-paper.pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
+    if response.status_code == 200:  # audited once there is something downloaded
+        audit_record(AuditAction.EXPORT_COMMITTEE_PAPER, actor=request.user, obj=round)
     return response

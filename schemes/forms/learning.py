@@ -86,6 +86,11 @@ class LibraryFilters:
         }
 
     @property
+    def given(self):
+        """What was chosen, only the choices made: a download's audit record keeps this."""
+        return {name: value for name, value in self.chosen.items() if value}
+
+    @property
     def filtered(self):
         return any(value for name, value in self.chosen.items() if name != "sort")
 

@@ -4,8 +4,8 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.utils import translation
 
+from pacesetter.language import respond_in
 from pacesetter.permissions import can
 from schemes.domain.editing import NOT_EDITABLE
 from schemes.models import Application
@@ -53,9 +53,6 @@ def in_application_language(view):
         )
         if not language:
             return view(request, reference, *args, **kwargs)
-        with translation.override(language):
-            response = view(request, reference, *args, **kwargs)
-        response.headers["Content-Language"] = language
-        return response
+        return respond_in(language, view, request, reference, *args, **kwargs)
 
     return in_language

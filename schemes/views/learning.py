@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.audit import audit_record
 from pacesetter.enums import AuditAction
 from pacesetter.paging import query_string
-from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
+from pacesetter.pdf import document_language, pdf_download, render_pdf
 from pacesetter.permissions import can
 from pacesetter.spreadsheets import XLSX_TYPE, spreadsheet_safe, workbook_bytes
 from pacesetter.transitions import Refused
@@ -75,9 +75,7 @@ def library(request):
             **filters.chosen,
             "filtered": filters.filtered,
             "awaiting": awaiting,
-            "csv_query": query_string(
-                {name: value for name, value in filters.chosen.items() if value}
-            ),
+            "csv_query": query_string(filters.given),
         },
     )
 
@@ -118,7 +116,7 @@ def _library_rows(request, filters, export):
         actor=request.user,
         details={
             "export": export,
-            "filters": {name: value for name, value in filters.chosen.items() if value},
+            "filters": filters.given,
         },
     )
     return domain.library_rows(
@@ -171,22 +169,19 @@ def library_digest(request):
         actor=request.user,
         details={
             "summaries": len(digest.summaries),
-            "filters": {name: value for name, value in filters.chosen.items() if value},
+            "filters": filters.given,
         },
     )
-    try:
-        pdf = render_pdf(
+    return pdf_download(
+        request,
+        lambda: render_pdf(
             "pdf/learning_digest.html",
             {"digest": digest, "searched": filters.described()},
             title=_("Learning digest"),
             lang=document_language(),
-        )
-    except PDFRenderTimeout as error:
-        return render(request, "pdf/unavailable.html", {"message": str(error)}, status=503)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="learning-digest.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        ),
+        "learning-digest.pdf",
+    )
 
 
 def get_summary(request, pk, permission="schemes.view_learning"):

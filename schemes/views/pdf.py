@@ -1,12 +1,11 @@
 """PDF downloads of applications."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.utils import translation
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
+from pacesetter.language import respond_in
+from pacesetter.pdf import document_language, pdf_download, render_pdf
 from pacesetter.permissions import can
 from schemes.domain.document import application_document, document_queryset
 from schemes.views.common import get_visible_application
@@ -24,22 +23,18 @@ def application_pdf(request, reference):
         "document": application_document(application),
     }
     # In the language the application is written in, whoever downloads it.
-    with translation.override(application.language):
-        try:
-            pdf = render_pdf(
-                "pdf/application_summary.html",
-                context,
-                title=_("Application summary"),
-                lang=document_language(),
-            )
-        except PDFRenderTimeout as error:
-            return render(request, "pdf/unavailable.html", {"message": str(error)}, status=503)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"{safe_filename(application.reference)}-summary.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Language"] = application.language
-    return response
+    return respond_in(
+        application.language,
+        pdf_download,
+        request,
+        lambda: render_pdf(
+            "pdf/application_summary.html",
+            context,
+            title=_("Application summary"),
+            lang=document_language(),
+        ),
+        f"{safe_filename(application.reference)}-summary.pdf",
+    )
 
 
 def safe_filename(text):

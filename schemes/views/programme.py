@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from pacesetter.language import in_requested_language
 from pacesetter.languages import with_languages
 from pacesetter.models import Organisation
 from pacesetter.paging import choice, paginate, search_term
-from pacesetter.pdf import PDFRenderTimeout, document_language, render_pdf
+from pacesetter.pdf import document_language, pdf_download, render_pdf
 from pacesetter.permissions import can
 from schemes.charts import measure_chart, spend_chart
 from schemes.domain.monitoring import overdue_reports
@@ -136,14 +136,13 @@ def programme_overview(request):
 
 
 def _pdf_response(request, template, context, *, title, filename, details, obj=None):
-    try:
-        pdf = render_pdf(template, context, title=title, lang=document_language())
-    except PDFRenderTimeout as error:
-        return render(request, "pdf/unavailable.html", {"message": str(error)}, status=503)
-    audit_record(AuditAction.EXPORT_MONITORING, actor=request.user, obj=obj, details=details)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
+    response = pdf_download(
+        request,
+        lambda: render_pdf(template, context, title=title, lang=document_language()),
+        filename,
+    )
+    if response.status_code == 200:  # audited once there is something downloaded
+        audit_record(AuditAction.EXPORT_MONITORING, actor=request.user, obj=obj, details=details)
     return response
 
 
