@@ -111,16 +111,14 @@ def chosen_before_sign_in(request, user):
 DOCUMENT_LANGUAGE = "language"
 
 
-def document_language_field(label, **kwargs):
-    """GOV.UK radios asking which language a document is written in (en or cy)."""
+def language_field(label, *, message=None, **kwargs):
+    """GOV.UK radios asking for English or Welsh; `message` when neither is chosen."""
+    message = message or _("Select English or Welsh")
     return forms.ChoiceField(
         label=label,
         choices=settings.LANGUAGES,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Select English or Welsh"),
-            "invalid_choice": _("Select English or Welsh"),
-        },
+        error_messages={"required": message, "invalid_choice": message},
         **kwargs,
     )
 

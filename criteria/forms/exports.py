@@ -5,13 +5,13 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.language import document_language_field
+from pacesetter.language import language_field
 
 
 class DownloadLanguageForm(forms.Form):
     """Which language the downloads on a page are written in; sent by GET, so links follow."""
 
-    language = document_language_field(_("Which language should the spreadsheets be written in?"))
+    language = language_field(_("Which language should the spreadsheets be written in?"))
 
     def __init__(self, *args, language="en", **kwargs):
         super().__init__(*args, **kwargs)

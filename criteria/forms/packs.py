@@ -5,7 +5,7 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.language import document_language_field
+from pacesetter.language import language_field
 
 
 class PackRequestForm(forms.Form):
@@ -19,7 +19,7 @@ class PackRequestForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how reviewers should appear")},
     )
-    language = document_language_field(_("Which language should the pack be written in?"))
+    language = language_field(_("Which language should the pack be written in?"))
 
     def __init__(self, *args, language="en", **kwargs):
         super().__init__(*args, **kwargs)

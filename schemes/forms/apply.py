@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from pacesetter.language import language_field
 from pacesetter.languages import ENGLISH
-from pacesetter.models import LANGUAGES, Organisation
+from pacesetter.models import Organisation
 from pacesetter.money import format_pounds
 from pacesetter.text_limits import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, text_field
 from schemes.domain.applications import LANGUAGE_REQUIRED
@@ -63,20 +64,15 @@ def question_label(question):
     return " ".join(question.heading.split())
 
 
-def language_field():
+def application_language_field():
     """The applicant's choice of the language an application is written in."""
-    return forms.ChoiceField(
-        label=_("Which language will you write this application in?"),
+    return language_field(
+        _("Which language will you write this application in?"),
+        message=LANGUAGE_REQUIRED,
         help_text=_(
             "The form, its guidance and the emails about this application will come in "
             "this language. Reviewers see which language it is written in."
         ),
-        choices=LANGUAGES,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": LANGUAGE_REQUIRED,
-            "invalid_choice": LANGUAGE_REQUIRED,
-        },
     )
 
 
@@ -92,7 +88,7 @@ class StartApplicationForm(forms.Form):
     # The title the board confirmed it wants again although it has one like it in the round:
     # the confirmation holds only for that title, so changing the title asks again.
     confirmed_title = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
-    language = language_field()
+    language = application_language_field()
 
     def __init__(self, *args, language=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,7 +111,7 @@ class StartApplicationForm(forms.Form):
 class ApplicationLanguageForm(VersionedForm):
     """Change the language a draft application is written in."""
 
-    language = language_field()
+    language = application_language_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
