@@ -62,8 +62,11 @@ def invitation_accept(request, token):
     invitation = find_invitation(token)
     if people.invitation_link_problem(invitation):
         return unusable(request, invitation, token)
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or request.user.is_authenticated
-    with translation.override(translation.get_language() if chosen else invitation.language):
+    has_chosen = (
+        bool(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)) or request.user.is_authenticated
+    )
+    language = translation.get_language() if has_chosen else invitation.language
+    with translation.override(language):
         return accept(request, invitation, token)
 
 
