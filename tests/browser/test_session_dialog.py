@@ -12,7 +12,8 @@ from pacesetter import sign_in as sessions
 from pacesetter.models import Organisation
 from schemes.enums import QuestionKind
 from schemes.models import Application, Round
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, assert_welsh, sign_in
+from tests.browser.test_reflow import PHONE
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.browser
@@ -118,3 +119,18 @@ def test_without_javascript_the_page_moves_to_the_warning_page(browser, demo, sh
         expect(page.get_by_role("dialog")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_the_dialog_fits_a_phone_and_speaks_welsh(page, demo, draft, short_sessions):
+    # The form's pages come in the application's language.
+    Application.objects.filter(pk=draft[0].pk).update(language="cy")
+    page.set_viewport_size(PHONE)
+    open_section(page, demo, draft)
+    dialog = page.get_by_role("dialog", name="Byddwch yn cael eich allgofnodi cyn bo hir")
+
+    expect(dialog).to_be_visible(timeout=10_000)
+    box = dialog.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_welsh(page)
+    assert_accessible(page)
