@@ -348,6 +348,15 @@ class Results:
     saved: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def note_save(self, status, key, value):
+        """A save that redirected is checked against the database at the end; one that drew
+        its form again was refused (someone saved first)."""
+        with self.lock:
+            if status == 302:
+                self.saved[key] = value
+            elif status == 200:
+                self.refused_saves += 1
+
     def record(self, page, ms, ok, problem, status=None):
         if time.perf_counter() < self.measuring_from:
             return
@@ -384,12 +393,7 @@ def applicant_visit(browser, person, results, chance, pause):
     target = chance.choice(answers)
     target[1] = _token()
     status, _body = browser.request("section_save", "POST", path, fields)
-    if status == 302:
-        with results.lock:
-            results.saved[("answer", reference, int(target[0][1:]))] = target[1]
-    elif status == 200:
-        with results.lock:
-            results.refused_saves += 1
+    results.note_save(status, ("answer", reference, int(target[0][1:])), target[1])
 
 
 def reviewer_visit(browser, person, results, chance, pause):
@@ -422,12 +426,7 @@ def reviewer_visit(browser, person, results, chance, pause):
         [SAVE_DRAFT, ""],
     ]
     status, _body = browser.request("scoring_save", "POST", path, fields)
-    if status == 302:
-        with results.lock:
-            results.saved[("justification", assignment, int(criterion))] = token
-    elif status == 200:
-        with results.lock:
-            results.refused_saves += 1
+    results.note_save(status, ("justification", assignment, int(criterion)), token)
 
 
 def manager_visit(browser, person, plan, chance, pause):
